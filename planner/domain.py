@@ -1,0 +1,184 @@
+"""The organisation's data: one pydantic row model per table, and the validated dataset.
+
+The row models are the contract of the input tables (README, "Organisation data"). They serve
+twice: records built in Python are validated by pydantic as usual, and tables read from files are
+validated column by column from the same field constraints (``planner.validation``), so a
+50,000-row table is checked with vectorised pandas instead of 50,000 model instances.
+
+The validated dataset, :class:`Organisation`, keeps each table as a typed pandas DataFrame: that is
+what the model builder, the checker and the app all consume.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Optional
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+EmployeeId = str
+RoleId = str
+SkillId = str
+InterventionId = str
+Level = int
+
+INTERVENTION_KINDS = ("course", "certification", "mentoring", "stretch_assignment", "rotation", "coaching")
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Skill(_Row):
+    skill_id: SkillId = Field(min_length=1, description="Unique skill ID.")
+    name: str = Field(min_length=1, description="Human-readable skill name.")
+    category: str = Field(default="", description="Skill group, e.g. 'Finance' or 'Leadership'.")
+
+
+class Employee(_Row):
+    employee_id: EmployeeId = Field(min_length=1, description="Unique employee ID (text, leading zeros kept).")
+    name: str = Field(min_length=1, description="Display name; never written to logs.")
+    role_id: RoleId = Field(min_length=1, description="The employee's current role (a roles.role_id).")
+    department: str = Field(default="", description="Department the employee works in.")
+    location: str = Field(default="", description="Work location.")
+    performance: int = Field(ge=1, le=5, description="Latest performance rating, 1 (low) to 5 (high).")
+    potential: int = Field(ge=1, le=3, description="Potential rating, 1 (low) to 3 (high): the 9-box's other axis.")
+    flight_risk: float = Field(ge=0.0, le=1.0, description="Annual probability of leaving, 0 to 1.")
+    learning_hours_per_quarter: float = Field(ge=0.0, description="Hours per quarter the employee can spend on development.")
+    open_to_move: bool = Field(description="Whether the employee may be placed on a succession slate at all.")
+    aspirations: str = Field(
+        default="",
+        description="Optional: families or role IDs the employee wants to move to, separated by ';'.",
+    )
+
+
+class EmployeeSkill(_Row):
+    employee_id: EmployeeId = Field(min_length=1, description="An employees.employee_id.")
+    skill_id: SkillId = Field(min_length=1, description="A skills.skill_id.")
+    level: Level = Field(ge=0, le=5, description="Current proficiency, 0 (none) to 5 (expert).")
+
+
+class Role(_Row):
+    role_id: RoleId = Field(min_length=1, description="Unique role ID.")
+    title: str = Field(min_length=1, description="Job title.")
+    family: str = Field(min_length=1, description="Job family, e.g. 'Finance'.")
+    level: int = Field(ge=0, description="Grade in the job architecture; higher is more senior.")
+    department: str = Field(default="", description="Department the role sits in.")
+    location: str = Field(default="", description="Location of the role.")
+    critical: bool = Field(description="Whether the role needs a succession slate.")
+    criticality: int = Field(ge=1, le=5, description="Business impact of losing the role, 1 (low) to 5 (high).")
+    incumbent_id: Optional[EmployeeId] = Field(default=None, description="Current holder (an employees.employee_id), empty if vacant.")
+    vacancy_quarter: Optional[int] = Field(
+        default=None, ge=0, description="Quarter (0 = first of the horizon) the role falls vacant; empty = no known vacancy."
+    )
+    external_hire_cost: float = Field(ge=0.0, description="Cost of filling the role from outside, in money units.")
+
+
+class RoleRequirement(_Row):
+    role_id: RoleId = Field(min_length=1, description="A roles.role_id.")
+    skill_id: SkillId = Field(min_length=1, description="A skills.skill_id.")
+    level: Level = Field(ge=0, le=5, description="Proficiency the role requires, 0 to 5.")
+
+
+class Intervention(_Row):
+    intervention_id: InterventionId = Field(min_length=1, description="Unique intervention ID.")
+    name: str = Field(min_length=1, description="Name of the course, programme or assignment.")
+    kind: Literal["course", "certification", "mentoring", "stretch_assignment", "rotation", "coaching"] = Field(
+        description="Kind of intervention."
+    )
+    cost: float = Field(ge=0.0, description="Cost per participant in money units, paid in the start quarter.")
+    duration_quarters: int = Field(ge=1, description="Length in quarters (>= 1).")
+    hours_per_quarter: float = Field(ge=0.0, description="Hours the participant spends on it in each quarter it runs.")
+    seats_per_quarter: Optional[int] = Field(default=None, ge=0, description="Maximum starts per quarter; empty = unlimited.")
+    earliest_start_quarter: int = Field(default=0, ge=0, description="First quarter it can start.")
+    latest_start_quarter: Optional[int] = Field(default=None, ge=0, description="Last quarter it can start; empty = any.")
+
+
+class InterventionEffect(_Row):
+    intervention_id: InterventionId = Field(min_length=1, description="An interventions.intervention_id.")
+    skill_id: SkillId = Field(min_length=1, description="A skills.skill_id.")
+    min_level: Level = Field(ge=0, le=5, description="Level in the skill needed to start the intervention.")
+    to_level: Level = Field(ge=1, le=5, description="Level the intervention brings a participant to on completion.")
+
+
+class FamilyMove(_Row):
+    from_family: str = Field(min_length=1, description="A family successors may come from ...")
+    to_family: str = Field(min_length=1, description="... into a role of this family.")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How one table is stored and keyed."""
+
+    name: str
+    row_model: type[_Row]
+    key: tuple[str, ...]
+    required: bool = True
+    id_column: str | None = None  # the column that names a row in messages
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec("skills", Skill, ("skill_id",), id_column="skill_id"),
+        TableSpec("employees", Employee, ("employee_id",), id_column="employee_id"),
+        TableSpec("employee_skills", EmployeeSkill, ("employee_id", "skill_id")),
+        TableSpec("roles", Role, ("role_id",), id_column="role_id"),
+        TableSpec("role_requirements", RoleRequirement, ("role_id", "skill_id")),
+        TableSpec("interventions", Intervention, ("intervention_id",), id_column="intervention_id"),
+        TableSpec("intervention_effects", InterventionEffect, ("intervention_id", "skill_id")),
+        TableSpec("family_moves", FamilyMove, ("from_family", "to_family"), required=False),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A validated dataset: one typed DataFrame per table (columns as in the row models).
+
+    Build it with :func:`planner.load_dataset` (files) or :meth:`from_records` (Python objects); both
+    run every consistency check and raise :class:`planner.errors.InputError` listing each problem.
+    ``source`` names where the data came from, for messages.
+    """
+
+    skills: pd.DataFrame
+    employees: pd.DataFrame
+    employee_skills: pd.DataFrame
+    roles: pd.DataFrame
+    role_requirements: pd.DataFrame
+    interventions: pd.DataFrame
+    intervention_effects: pd.DataFrame
+    family_moves: pd.DataFrame | None = None
+    source: str = "<memory>"
+    files: dict[str, str] = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        return getattr(self, name)
+
+    @property
+    def critical_roles(self) -> pd.DataFrame:
+        return self.roles[self.roles["critical"]]
+
+    @classmethod
+    def from_records(cls, source: str = "<memory>", **tables: list[_Row] | list[dict]) -> "Organisation":
+        """Build from lists of row models (or dicts), validating everything."""
+        from planner.validation import build_organisation
+
+        frames = {}
+        for name, rows in tables.items():
+            if name not in TABLES:
+                raise TypeError(f"unknown table {name!r}")
+            dumped = [r.model_dump() if isinstance(r, BaseModel) else dict(r) for r in rows]
+            columns = list(TABLES[name].row_model.model_fields)
+            frames[name] = pd.DataFrame(dumped, columns=columns if not dumped else None)
+        return build_organisation(frames, source=source)
+
+    def replace(self, **tables: pd.DataFrame) -> "Organisation":
+        """A copy with some tables replaced, re-validated (used by scenario changes and the app)."""
+        from planner.validation import build_organisation
+
+        frames = {name: self.table(name) for name in TABLES if self.table(name) is not None}
+        frames.update(tables)
+        return build_organisation(frames, source=self.source, files=self.files)

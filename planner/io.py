@@ -1,0 +1,286 @@
+"""Read and write the organisation's tables as files.
+
+A dataset is one of these layouts (table names as in :data:`planner.domain.TABLES`):
+
+* a folder with one file per table, named ``<table>.csv``, ``<table>.parquet`` or ``<table>.xlsx``
+  (first sheet); formats may be mixed, but each table has exactly one file;
+* a folder holding a single ``.xlsx`` workbook (and no per-table files), or the path of that
+  workbook: one sheet per table, the sheet named after the table.
+
+CSV files must be UTF-8 (a byte-order mark is fine) with a header line. Every cell is read as text,
+so IDs such as ``0042`` keep their leading zeros; a Parquet or Excel file may hold typed columns
+(IDs that Excel turned into numbers come back as ``42``, not ``42.0``). Parsing and checking the
+values is :mod:`planner.validation`'s job; this module only reports files it cannot read. Issues name
+the file (for a workbook ``book.xlsx[sheet]``) and the row as a person sees it: the line in a CSV or
+the row in a sheet (header = 1), the row counted from 1 in Parquet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from planner.domain import TABLES, Organisation
+from planner.errors import InputError, Issue
+from planner.validation import build_organisation, validate_frames
+
+Locations = dict[str, tuple[str | None, int]]
+FORMATS = ("csv", "parquet", "xlsx")
+_ROW_OFFSET = {"csv": 2, "parquet": 1, "xlsx": 2}
+_KIND = {"csv": "CSV", "parquet": "Parquet", "xlsx": "an Excel workbook"}
+_FORMULA_START = ("=", "+", "-", "@")  # text starting with these would be a formula in a spreadsheet
+
+
+class _Unreadable(Exception):
+    """A file problem with a precise message (and row, when known)."""
+
+    def __init__(self, message: str, row: int | None = None):
+        super().__init__(message)
+        self.row = row
+
+
+def _fmt(file: Path) -> str:
+    return file.suffix.lower().lstrip(".")
+
+
+def _is_data_file(file: Path) -> bool:
+    """A .csv, .parquet or .xlsx file that is not hidden or an Excel lock file."""
+    return file.is_file() and not file.name.startswith((".", "~$")) and _fmt(file) in FORMATS
+
+
+def _is_table_file(file: Path) -> bool:
+    """``<table>.csv``, ``<table>.parquet`` or ``<table>.xlsx``."""
+    return _is_data_file(file) and file.stem.lower() in TABLES
+
+
+def _is_workbook(file: Path) -> bool:
+    """An .xlsx file not named after a table: a workbook with a sheet per table."""
+    return _is_data_file(file) and _fmt(file) == "xlsx" and file.stem.lower() not in TABLES
+
+
+def _read_csv(file: Path) -> pd.DataFrame:
+    data = file.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _Unreadable(
+            f"is not UTF-8 text (byte {data[exc.start]:#04x} on line {line}); save it as 'CSV UTF-8'", row=line
+        ) from None
+    if not text.strip():
+        raise _Unreadable("is empty: expected a header line with the column names")
+    # Blank lines are kept so that row numbers stay line numbers; only trailing ones are dropped.
+    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+    filled = df.ne("").any(axis=1)
+    return df.loc[: filled[filled].index.max()] if filled.any() else df.iloc[:0]
+
+
+def _unescape(df: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`_escape`: "'=x" in a sheet is the text "=x"."""
+    escaped = tuple("'" + c for c in _FORMULA_START)
+    return df.map(lambda v: v[1:] if isinstance(v, str) and v.startswith(escaped) else v)
+
+
+def _escape(df: pd.DataFrame) -> pd.DataFrame:
+    """Text that a spreadsheet would run as a formula gets a leading quote."""
+    df = df.copy()
+    for col in df.columns:
+        if pd.api.types.is_object_dtype(df[col]) or pd.api.types.is_string_dtype(df[col]):
+            df[col] = df[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    return df
+
+
+def _read_sheets(book: Path, sheet: int | None) -> pd.DataFrame | dict[str, pd.DataFrame]:
+    sheets = pd.read_excel(book, sheet_name=sheet, dtype=object, keep_default_na=False)
+    return {name: _unescape(df) for name, df in sheets.items()} if sheet is None else _unescape(sheets)
+
+
+def _read_file(file: Path) -> pd.DataFrame:
+    fmt = _fmt(file)
+    if fmt == "csv":
+        return _read_csv(file)
+    if fmt == "parquet":
+        return pd.read_parquet(file)
+    return _read_sheets(file, 0)
+
+
+def _load(table: str, label: str, fmt: str, read) -> tuple[pd.DataFrame | None, Issue | None]:
+    """Call ``read()``; a failure or a table without columns becomes an issue about ``label``."""
+    try:
+        df = read()
+    except _Unreadable as exc:
+        return None, Issue(table=table, file=label, row=exc.row, message=str(exc))
+    except Exception as exc:  # any parser's failure means the same to the user: the file is unreadable
+        return None, Issue(table=table, file=label, message=f"cannot be read as {_KIND[fmt]}: {exc}")
+    if df.columns.empty:
+        return None, Issue(table=table, file=label, message="is empty: expected a header row with the column names")
+    return df, None
+
+
+def _missing(table: str, label: str, where: str) -> Issue:
+    return Issue(table=table, file=label, message=f"required table '{table}' is missing: {where}")
+
+
+def _read_workbook(book: Path) -> tuple[dict[str, pd.DataFrame], Locations, list[Issue]]:
+    try:
+        sheets = {name.strip().lower(): df for name, df in _read_sheets(book, None).items()}
+    except Exception as exc:  # see _load
+        return {}, {}, [Issue(table="dataset", file=str(book), message=f"cannot be read as {_KIND['xlsx']}: {exc}")]
+    raw, where, issues = {}, {}, []
+    for name, spec in TABLES.items():
+        label = f"{book}[{name}]"
+        if name in sheets:
+            df, problem = _load(name, label, "xlsx", lambda: sheets[name])
+            if problem:
+                issues.append(problem)
+            else:
+                raw[name], where[name] = df, (label, _ROW_OFFSET["xlsx"])
+        elif spec.required:
+            issues.append(_missing(name, str(book), f"the workbook has no sheet named '{name}'"))
+    return raw, where, issues
+
+
+def read_tables(path: str | Path) -> tuple[dict[str, pd.DataFrame], Locations, list[Issue]]:
+    """Read a dataset's raw tables: (frames, ``where`` for validation, issues about unreadable files).
+
+    A table whose file cannot be read is left out of the frames and has an issue instead; so does a
+    required table with no file.
+    """
+    path = Path(path)
+    if path.is_file() and _fmt(path) == "xlsx":
+        return _read_workbook(path)
+    if not path.is_dir():
+        message = "is not a folder of tables or an .xlsx workbook" if path.exists() else "not found"
+        return {}, {}, [Issue(table="dataset", file=str(path), message=message)]
+
+    found: dict[str, list[Path]] = {}
+    for file in sorted(path.iterdir()):
+        if _is_table_file(file):
+            found.setdefault(file.stem.lower(), []).append(file)
+    workbooks = [f for f in sorted(path.iterdir()) if _is_workbook(f)]
+    if not found and len(workbooks) == 1:
+        return _read_workbook(workbooks[0])
+    if not found and workbooks:
+        names = ", ".join(w.name for w in workbooks)
+        return {}, {}, [Issue(table="dataset", file=str(path), message=f"holds several workbooks ({names}): keep one")]
+
+    raw, where, issues = {}, {}, []
+    for name, spec in TABLES.items():
+        files = found.get(name, [])
+        if len(files) > 1:
+            names = ", ".join(f.name for f in files)
+            message = f"has {len(files)} files for table '{name}' ({names}): keep one"
+            issues.append(Issue(table=name, file=str(path), message=message))
+        elif files:
+            fmt = _fmt(files[0])
+            df, problem = _load(name, str(files[0]), fmt, lambda: _read_file(files[0]))
+            if problem:
+                issues.append(problem)
+            else:
+                raw[name], where[name] = df, (str(files[0]), _ROW_OFFSET[fmt])
+        elif spec.required:
+            expected = f"expected {name}.csv, {name}.parquet or {name}.xlsx in this folder"
+            issues.append(_missing(name, str(path), expected))
+    return raw, where, issues
+
+
+def load_dataset(path: str | Path) -> Organisation:
+    """Read and validate a dataset; raise :class:`InputError` listing every problem, file-level ones included."""
+    raw, where, issues = read_tables(path)
+    if not issues:
+        files = {name: file for name, (file, _) in where.items()}
+        return build_organisation(raw, source=str(path), files=files, where=where)
+    if raw:
+        reported = {i.table for i in issues}  # validation would only add "table is missing" for these
+        _, found = validate_frames(raw, where)
+        issues += [i for i in found if i.table not in reported]
+    raise InputError(issues)
+
+
+def _write_excel(frames: dict[str, pd.DataFrame], file: Path) -> None:
+    with pd.ExcelWriter(file, engine="openpyxl") as writer:
+        for name, df in frames.items():
+            _escape(df).to_excel(writer, sheet_name=name, index=False)
+
+
+def _write_table(df: pd.DataFrame, name: str, folder: Path, fmt: str) -> None:
+    file = folder / f"{name}.{fmt}"
+    if fmt == "csv":
+        df.to_csv(file, index=False)
+    elif fmt == "parquet":
+        df.to_parquet(file, index=False)
+    else:
+        _write_excel({name: df}, file)
+
+
+def write_dataset(
+    org_or_frames: Organisation | dict[str, pd.DataFrame], path: str | Path, fmt: str | None = None
+) -> Path:
+    """Write every table to ``path``: a folder of ``<table>.<fmt>`` files, or one workbook if ``path`` ends in .xlsx.
+
+    ``fmt`` is "csv" (default), "parquet" or "xlsx" (a workbook per table in a folder). The write is
+    atomic: everything goes to a hidden temporary sibling first and is then moved into place with
+    ``os.replace``, so ``path`` holds either the old or the new dataset in full. An existing folder is
+    replaced as a whole, so it may hold only dataset files (anything else raises FileExistsError).
+    """
+    path = Path(path)
+    workbook = _fmt(path) == "xlsx"
+    fmt = fmt or ("xlsx" if workbook else "csv")
+    if fmt not in FORMATS or (workbook and fmt != "xlsx"):
+        raise ValueError(f"cannot write {fmt!r} to {path}: use one of {', '.join(FORMATS)} (xlsx for an .xlsx path)")
+    if isinstance(org_or_frames, Organisation):
+        frames = {name: org_or_frames.table(name) for name in TABLES if org_or_frames.table(name) is not None}
+    else:
+        frames = dict(org_or_frames)
+    if not workbook and path.exists():
+        _check_replaceable(path)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        if workbook:
+            _write_excel(frames, tmp / path.name)
+            os.replace(tmp / path.name, path)
+        else:
+            new = tmp / "new"
+            new.mkdir()
+            for name, df in frames.items():
+                _write_table(df, name, new, fmt)
+            if path.exists():
+                os.replace(path, tmp / "old")  # removed with tmp below
+            os.replace(new, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return path
+
+
+def _check_replaceable(folder: Path) -> None:
+    """Refuse to replace a path that is not a dataset folder, so that no unrelated file is lost."""
+    if not folder.is_dir():
+        raise FileExistsError(f"{folder} exists and is not a folder")
+    foreign = [f.name for f in folder.iterdir() if not (_is_table_file(f) or _is_workbook(f))]
+    if foreign:
+        names = ", ".join(sorted(foreign))
+        raise FileExistsError(f"{folder} holds files that are not dataset tables ({names}); not replacing it")
+
+
+def dataset_fingerprint(org: Organisation) -> str:
+    """SHA-256 of the tables as canonical CSV (contract columns, rows sorted by key).
+
+    The same data gives the same fingerprint whichever files it was read from; a missing optional
+    table counts as an empty one.
+    """
+    digest = hashlib.sha256()
+    for name, spec in TABLES.items():
+        columns = list(spec.row_model.model_fields)
+        df = org.table(name)
+        df = pd.DataFrame(columns=columns) if df is None else df[columns].sort_values(list(spec.key))
+        digest.update(f"# {name}\n".encode())
+        digest.update(df.to_csv(index=False, lineterminator="\n").encode())
+    return digest.hexdigest()

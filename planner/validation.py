@@ -1,0 +1,343 @@
+"""Turn raw tables into a validated :class:`~planner.domain.Organisation`, or say precisely why not.
+
+Two stages, in the spirit of PyPSA's ``consistency.py``:
+
+1. ``coerce_table``: each column is parsed and range-checked *vectorised*, from the constraints the
+   row model declares (``ge``, ``le``, ``min_length``, ``Literal`` choices, optional or required).
+   One source of truth for the contract, and it stays fast at 50,000 employees.
+2. ``check_*`` functions: cross-record rules (unique keys, resolvable IDs, incumbents that hold
+   their role, sane start windows, ...). Each returns a list of :class:`~planner.errors.Issue`.
+
+Every issue is collected before anything is raised, so a user fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, Callable, Literal
+
+import annotated_types as at
+import numpy as np
+import pandas as pd
+
+from planner.domain import TABLES, Organisation, TableSpec
+from planner.errors import InputError, Issue
+
+_TRUE = {"true", "t", "yes", "y", "1", "1.0"}
+_FALSE = {"false", "f", "no", "n", "0", "0.0"}
+
+
+def _field_kind(annotation: Any) -> tuple[str, bool, tuple | None]:
+    """(base kind, optional?, literal choices) of a row-model field annotation."""
+    optional = False
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        optional = len(args) < len(typing.get_args(annotation))
+        annotation = args[0]
+        origin = typing.get_origin(annotation)
+    if origin is Literal:
+        return "literal", optional, typing.get_args(annotation)
+    return {str: "str", int: "int", float: "float", bool: "bool"}[annotation], optional, None
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    """True where a cell is empty (NaN, None or whitespace-only text)."""
+    as_text = series.astype("string").str.strip()
+    return series.isna() | as_text.isna() | (as_text == "")
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Cells as text; whole floats that a spreadsheet made of an ID ('42.0') become '42'."""
+
+    def one(v: Any) -> Any:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return None
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v).strip()
+
+    return series.map(one).astype(object)
+
+
+class _TableChecker:
+    """Collects issues for one table with the location details filled in."""
+
+    def __init__(self, spec: TableSpec, df: pd.DataFrame, file: str | None, row_offset: int):
+        self.spec, self.df, self.file, self.row_offset = spec, df, file, row_offset
+        self.issues: list[Issue] = []
+
+    def row_id(self, idx: int) -> str | None:
+        cols = [self.spec.id_column] if self.spec.id_column else list(self.spec.key)
+        vals = []
+        for c in cols:
+            if c in self.df.columns:
+                v = self.df.at[idx, c]
+                if v is not None and not (isinstance(v, float) and np.isnan(v)):
+                    vals.append(f"{c}={v}")
+        return ", ".join(vals) or None
+
+    def add(self, mask: pd.Series, column: str | None, message: Callable[[Any], str] | str) -> None:
+        for idx in mask[mask].index:
+            value = self.df.at[idx, column] if column in self.df.columns else None
+            text = message(value) if callable(message) else message
+            self.issues.append(
+                Issue(
+                    table=self.spec.name,
+                    file=self.file,
+                    row=int(idx) + self.row_offset,
+                    row_id=self.row_id(idx),
+                    column=column,
+                    message=text,
+                )
+            )
+
+
+def coerce_table(
+    spec: TableSpec, raw: pd.DataFrame, file: str | None = None, row_offset: int = 2
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """Parse and range-check every column of ``raw`` against ``spec.row_model``.
+
+    Returns the typed frame (columns in contract order, extra columns kept after them) and the
+    issues. ``row_offset`` converts the 0-based index to the row a person sees (2 for a CSV or sheet
+    with a header line).
+    """
+    raw = raw.reset_index(drop=True).copy()
+    raw.columns = [str(c).strip() for c in raw.columns]
+    out = pd.DataFrame(index=raw.index)
+    checker = _TableChecker(spec, raw, file, row_offset)
+    fields = spec.row_model.model_fields
+
+    missing = [n for n, f in fields.items() if f.is_required() and n not in raw.columns]
+    for name in missing:
+        checker.issues.append(
+            Issue(table=spec.name, file=file, column=name, message=f"required column '{name}' is missing")
+        )
+    if missing:
+        return out, checker.issues
+
+    for name, f in fields.items():
+        kind, optional, choices = _field_kind(f.annotation)
+        if name not in raw.columns:
+            out[name] = pd.Series([f.default] * len(raw), index=raw.index, dtype=object)
+            continue
+        col = raw[name]
+        blank = _blank(col)
+        if f.is_required() and not optional:
+            checker.add(blank, name, "is empty but required")
+        meta = {type(m): m for m in f.metadata}
+        if kind in ("str", "literal"):
+            values = _text(col)
+            if optional:
+                values = values.where(~blank, None)
+            else:
+                values = values.where(~blank, "" if not f.is_required() else None)
+            if kind == "literal":
+                bad = ~blank & ~values.isin(choices)
+                checker.add(bad, name, lambda v, c=choices: f"must be one of {', '.join(c)}, got {v!r}")
+            out[name] = values.astype(object)
+        elif kind == "bool":
+            text = col.astype("string").str.strip().str.lower()
+            is_true, is_false = text.isin(_TRUE), text.isin(_FALSE)
+            bad = ~blank & ~is_true.fillna(False) & ~is_false.fillna(False)
+            checker.add(bad, name, lambda v: f"must be true or false, got {v!r}")
+            out[name] = is_true.fillna(False).astype(bool)
+        else:
+            numbers = pd.to_numeric(col.where(~blank), errors="coerce")
+            bad_type = ~blank & numbers.isna()
+            checker.add(bad_type, name, lambda v, k=kind: f"must be a {'whole ' if k == 'int' else ''}number, got {v!r}")
+            if kind == "int":
+                frac = ~blank & ~bad_type & (numbers != np.floor(numbers))
+                checker.add(frac, name, lambda v: f"must be a whole number, got {v!r}")
+            ok = ~blank & ~bad_type
+            lo = meta[at.Ge].ge if at.Ge in meta else None
+            hi = meta[at.Le].le if at.Le in meta else None
+            if lo is not None and hi is not None:
+                checker.add(ok & ((numbers < lo) | (numbers > hi)), name, lambda v, a=lo, b=hi: f"must be between {a} and {b}, got {v}")
+            elif lo is not None:
+                checker.add(ok & (numbers < lo), name, lambda v, a=lo: f"must be at least {a}, got {v}")
+            if kind == "int":
+                out[name] = numbers.round().astype("Int64") if optional else numbers.fillna(0).round().astype("int64")
+            else:
+                out[name] = numbers.astype("float64") if optional else numbers.fillna(0.0).astype("float64")
+    for extra in raw.columns:
+        if extra not in out.columns:
+            out[extra] = raw[extra]
+    return out, checker.issues
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-record checks: each takes the typed frames and returns issues.
+# --------------------------------------------------------------------------------------------
+
+Frames = dict[str, pd.DataFrame]
+Locations = dict[str, tuple[str | None, int]]  # table -> (file, row offset)
+
+
+def _checker(name: str, frames: Frames, where: Locations) -> _TableChecker:
+    file, offset = where.get(name, (None, 1))
+    return _TableChecker(TABLES[name], frames[name], file, offset)
+
+
+def check_unique_keys(frames: Frames, where: Locations) -> list[Issue]:
+    """Every table's key (an ID, or a pair such as employee_id + skill_id) appears once."""
+    issues = []
+    for name, df in frames.items():
+        spec = TABLES[name]
+        c = _checker(name, frames, where)
+        dup = df.duplicated(list(spec.key), keep="first")
+        c.add(dup, spec.key[-1] if len(spec.key) > 1 else spec.key[0], f"duplicate {' + '.join(spec.key)}")
+        issues += c.issues
+    return issues
+
+
+_REFERENCES = (
+    ("employees", "role_id", "roles", "role_id"),
+    ("employee_skills", "employee_id", "employees", "employee_id"),
+    ("employee_skills", "skill_id", "skills", "skill_id"),
+    ("roles", "incumbent_id", "employees", "employee_id"),
+    ("role_requirements", "role_id", "roles", "role_id"),
+    ("role_requirements", "skill_id", "skills", "skill_id"),
+    ("intervention_effects", "intervention_id", "interventions", "intervention_id"),
+    ("intervention_effects", "skill_id", "skills", "skill_id"),
+    ("family_moves", "from_family", "roles", "family"),
+    ("family_moves", "to_family", "roles", "family"),
+)
+
+
+def check_references(frames: Frames, where: Locations) -> list[Issue]:
+    """Every ID that points at another table resolves there."""
+    issues = []
+    for table, column, target, target_column in _REFERENCES:
+        if table not in frames or target not in frames:
+            continue
+        df = frames[table]
+        values = df[column]
+        dangling = values.notna() & ~values.isin(set(frames[target][target_column]))
+        c = _checker(table, frames, where)
+        c.add(dangling, column, lambda v, t=target, tc=target_column: f"{v!r} is not a {t}.{tc}")
+        issues += c.issues
+    return issues
+
+
+def check_incumbents(frames: Frames, where: Locations) -> list[Issue]:
+    """An incumbent holds the role (their employees.role_id is it) and holds no other listed role."""
+    roles, employees = frames["roles"], frames["employees"]
+    current = dict(zip(employees["employee_id"], employees["role_id"]))
+    c = _checker("roles", frames, where)
+    has = roles["incumbent_id"].notna() & roles["incumbent_id"].isin(current)
+    wrong = has & (roles["incumbent_id"].map(current) != roles["role_id"])
+    c.add(wrong, "incumbent_id", lambda v: f"employee {v} is the incumbent but their employees.role_id is {current.get(v)!r}")
+    twice = has & roles["incumbent_id"].duplicated(keep="first")
+    c.add(twice, "incumbent_id", lambda v: f"employee {v} is already the incumbent of another role")
+    return c.issues
+
+
+def check_windows(frames: Frames, where: Locations) -> list[Issue]:
+    """An intervention's latest start is not before its earliest start."""
+    df = frames["interventions"]
+    c = _checker("interventions", frames, where)
+    latest = df["latest_start_quarter"]
+    c.add(latest.notna() & (latest < df["earliest_start_quarter"]), "latest_start_quarter",
+          lambda v: f"latest start {v} is before the earliest start")
+    return c.issues
+
+
+def check_effects(frames: Frames, where: Locations) -> list[Issue]:
+    """An effect raises the skill: to_level is above min_level."""
+    df = frames["intervention_effects"]
+    c = _checker("intervention_effects", frames, where)
+    c.add(df["to_level"] <= df["min_level"], "to_level",
+          lambda v: f"to_level {v} must be above min_level (the level needed to start)")
+    issues = c.issues
+    no_effect = ~frames["interventions"]["intervention_id"].isin(set(df["intervention_id"]))
+    w = _checker("interventions", frames, where)
+    w.add(no_effect, "intervention_id", "has no intervention_effects row, so it can never help anyone")
+    issues += [i.model_copy(update={"severity": "warning"}) for i in w.issues]
+    return issues
+
+
+def check_aspirations(frames: Frames, where: Locations) -> list[Issue]:
+    """Each aspiration names a known role family or role ID."""
+    employees, roles = frames["employees"], frames["roles"]
+    known = set(roles["family"]) | set(roles["role_id"])
+    tokens = employees["aspirations"].fillna("").astype(str).str.split(";")
+    bad = tokens.map(lambda ts: [t.strip() for t in ts if t.strip() and t.strip() not in known])
+    c = _checker("employees", frames, where)
+    c.add(bad.map(bool), "aspirations", lambda v: f"names no known family or role: {v!r}")
+    return c.issues
+
+
+def check_critical_roles(frames: Frames, where: Locations) -> list[Issue]:
+    """There is at least one critical role to plan for."""
+    if not frames["roles"]["critical"].any():
+        file, _ = where.get("roles", (None, 1))
+        return [Issue(table="roles", file=file, column="critical", message="no role is marked critical: nothing to plan")]
+    return []
+
+
+CHECKS = (
+    check_unique_keys,
+    check_references,
+    check_incumbents,
+    check_windows,
+    check_effects,
+    check_aspirations,
+    check_critical_roles,
+)
+
+
+def validate_frames(
+    raw: dict[str, pd.DataFrame], where: Locations | None = None
+) -> tuple[Frames, list[Issue]]:
+    """Coerce every table and run every cross-record check; return typed frames and all issues."""
+    where = where or {}
+    frames: Frames = {}
+    issues: list[Issue] = []
+    for name, spec in TABLES.items():
+        if name not in raw or raw[name] is None:
+            if spec.required:
+                issues.append(Issue(table=name, message=f"required table '{name}' is missing"))
+            continue
+        file, offset = where.get(name, (None, 1))
+        typed, found = coerce_table(spec, raw[name], file=file, row_offset=offset)
+        issues += found
+        frames[name] = typed
+    if any(i.severity == "error" for i in issues):
+        return frames, issues  # cross-record checks on half-typed columns would only add noise
+    for check in CHECKS:
+        issues += check(frames, where)
+    return frames, issues
+
+
+def build_organisation(
+    raw: dict[str, pd.DataFrame],
+    source: str = "<memory>",
+    files: dict[str, str] | None = None,
+    where: Locations | None = None,
+) -> Organisation:
+    """Validate raw tables and return the :class:`Organisation`; raise InputError listing every problem."""
+    frames, issues = validate_frames(raw, where)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    warnings = [i for i in issues if i.severity == "warning"]
+    return Organisation(**frames, source=source, files=dict(files or {}), warnings=warnings)
+
+
+def check_against_scenario(org: Organisation, scenario) -> list[Issue]:
+    """Dataset-meets-scenario checks: vacancies inside the horizon, interventions that can start in it."""
+    horizon = scenario.horizon_quarters
+    where = {name: (org.files.get(name), 2 if org.files.get(name) else 1) for name in TABLES}
+    frames = {name: org.table(name) for name in TABLES if org.table(name) is not None}
+    c = _checker("roles", frames, where)
+    vac = org.roles["vacancy_quarter"]
+    c.add(vac.notna() & (vac >= horizon), "vacancy_quarter",
+          lambda v: f"vacancy quarter {v} is beyond the scenario's {horizon}-quarter horizon (0..{horizon - 1}); "
+          "leave it empty for no known vacancy in the horizon")
+    issues = c.issues
+    w = _checker("interventions", frames, where)
+    w.add(org.interventions["earliest_start_quarter"] >= horizon, "earliest_start_quarter",
+          lambda v: f"cannot start inside the {horizon}-quarter horizon (earliest start {v})")
+    return issues + [i.model_copy(update={"severity": "warning"}) for i in w.issues]
