@@ -1,0 +1,411 @@
+"""The plan checker: re-checks every hard rule on a finished plan and recomputes KPIs and objective.
+
+It knows nothing of the solver (it imports no OR-Tools and no model code): it replays the plan's
+learning to get each employee's skill levels quarter by quarter, then tests each rule on the
+result. Every solve in the tests passes through it, and ``planner check`` runs it on plan folders.
+
+Each ``check_*`` function is one hard rule family with the signature ``(ctx) -> list[Violation]``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Optional
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from planner.domain import Organisation
+from planner.plan import Plan, readiness_category
+from planner.scenario import Scenario
+from planner.scoring import aspiration_pairs, candidate_quality, need_quarter, rank_factor
+
+
+class Violation(BaseModel):
+    """One broken hard rule in a plan."""
+
+    rule: str = Field(description="Rule family, e.g. 'seats' or 'slate_eligibility'.")
+    message: str = Field(description="What is broken, naming the IDs involved.")
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+@dataclass
+class PlanContext:
+    """A plan and its inputs, with the replayed skill levels computed once."""
+
+    org: Organisation
+    scenario: Scenario
+    slates: pd.DataFrame
+    learning: pd.DataFrame
+
+    @property
+    def horizon(self) -> int:
+        return self.scenario.horizon_quarters
+
+    @cached_property
+    def interventions(self) -> pd.DataFrame:
+        return self.org.interventions.set_index("intervention_id")
+
+    @cached_property
+    def employees(self) -> pd.DataFrame:
+        return self.org.employees.set_index("employee_id")
+
+    @cached_property
+    def roles(self) -> pd.DataFrame:
+        return self.org.roles.set_index("role_id")
+
+    @cached_property
+    def current_levels(self) -> dict[tuple[str, str], int]:
+        s = self.org.employee_skills
+        return dict(zip(zip(s["employee_id"], s["skill_id"]), s["level"]))
+
+    @cached_property
+    def gains(self) -> dict[tuple[str, str], list[tuple[int, int]]]:
+        """(employee, skill) -> [(first quarter the new level counts, level)] from the plan's learning."""
+        effects = self.org.intervention_effects
+        by_intervention = defaultdict(list)
+        for i, k, lv in zip(effects["intervention_id"], effects["skill_id"], effects["to_level"]):
+            by_intervention[i].append((k, int(lv)))
+        out = defaultdict(list)
+        for e, i, end in zip(self.learning["employee_id"], self.learning["intervention_id"], self.learning["end_quarter"]):
+            for k, lv in by_intervention.get(i, []):
+                out[(e, k)].append((int(end) + 1, lv))
+        return out
+
+    def level(self, employee: str, skill: str, quarter: int) -> int:
+        """Skill level at the start of ``quarter``: current level or any completed intervention's to_level."""
+        best = self.current_levels.get((employee, skill), 0)
+        for counts_from, lv in self.gains.get((employee, skill), []):
+            if counts_from <= quarter:
+                best = max(best, lv)
+        return best
+
+    @cached_property
+    def requirements(self) -> dict[str, list[tuple[str, int]]]:
+        req = self.org.role_requirements
+        out = defaultdict(list)
+        for r, k, lv in zip(req["role_id"], req["skill_id"], req["level"]):
+            out[r].append((k, int(lv)))
+        return out
+
+    def ready_quarter(self, employee: str, role: str) -> Optional[int]:
+        """First quarter 0..T at whose start the employee meets every requirement of the role."""
+        for q in range(self.horizon + 1):
+            if all(self.level(employee, k, q) >= lv for k, lv in self.requirements.get(role, [])):
+                return q
+        return None
+
+    @cached_property
+    def need(self) -> pd.Series:
+        return need_quarter(self.org.roles, self.horizon)
+
+
+# ------------------------------------------------------------------------------------------
+# Hard rules
+# ------------------------------------------------------------------------------------------
+
+
+def check_learning_records(ctx: PlanContext) -> list[Violation]:
+    """Hard rule: learning rows name known people and interventions, at the catalogue's cost and duration."""
+    out = []
+    for row in ctx.learning.itertuples(index=False):
+        if row.employee_id not in ctx.employees.index:
+            out.append(Violation(rule="learning_records", message=f"unknown employee {row.employee_id}"))
+            continue
+        if row.intervention_id not in ctx.interventions.index:
+            out.append(Violation(rule="learning_records", message=f"unknown intervention {row.intervention_id}"))
+            continue
+        iv = ctx.interventions.loc[row.intervention_id]
+        if row.end_quarter != row.start_quarter + iv.duration_quarters - 1:
+            out.append(Violation(rule="learning_records", message=f"{row.employee_id} {row.intervention_id}: ends in "
+                                 f"quarter {row.end_quarter}, but starts in {row.start_quarter} and lasts {iv.duration_quarters}"))
+        if abs(row.cost - iv.cost) > 1e-6:
+            out.append(Violation(rule="learning_records", message=f"{row.employee_id} {row.intervention_id}: cost "
+                                 f"{row.cost} differs from the catalogue's {iv.cost}"))
+    return out
+
+
+def check_intervention_once_in_window(ctx: PlanContext) -> list[Violation]:
+    """Hard rule: an employee takes an intervention at most once, starting inside its window and
+    finishing inside the horizon."""
+    out = []
+    dup = ctx.learning.duplicated(["employee_id", "intervention_id"], keep="first")
+    for row in ctx.learning[dup].itertuples(index=False):
+        out.append(Violation(rule="intervention_once", message=f"{row.employee_id} takes {row.intervention_id} more than once"))
+    known = ctx.learning[ctx.learning["intervention_id"].isin(ctx.interventions.index)]
+    for row in known.itertuples(index=False):
+        iv = ctx.interventions.loc[row.intervention_id]
+        latest = iv.latest_start_quarter
+        if row.start_quarter < iv.earliest_start_quarter or (pd.notna(latest) and row.start_quarter > latest):
+            out.append(Violation(rule="start_window", message=f"{row.employee_id} starts {row.intervention_id} in quarter "
+                                 f"{row.start_quarter}, outside its window {iv.earliest_start_quarter}..{latest if pd.notna(latest) else 'any'}"))
+        if row.start_quarter + iv.duration_quarters - 1 > ctx.horizon - 1:
+            out.append(Violation(rule="start_window", message=f"{row.employee_id} {row.intervention_id} finishes after the "
+                                 f"horizon (starts {row.start_quarter}, lasts {iv.duration_quarters})"))
+    return out
+
+
+def check_prerequisites(ctx: PlanContext) -> list[Violation]:
+    """Hard rule: at its start quarter, every min_level of the intervention is met."""
+    effects = ctx.org.intervention_effects
+    out = []
+    for row in ctx.learning.itertuples(index=False):
+        for eff in effects[effects["intervention_id"] == row.intervention_id].itertuples(index=False):
+            have = ctx.level(row.employee_id, eff.skill_id, row.start_quarter)
+            if have < eff.min_level:
+                out.append(Violation(rule="prerequisites", message=f"{row.employee_id} starts {row.intervention_id} in "
+                                     f"quarter {row.start_quarter} with {eff.skill_id} at level {have}, below its "
+                                     f"min_level {eff.min_level}"))
+    return out
+
+
+def _running(ctx: PlanContext) -> pd.DataFrame:
+    """One row per (learning row, quarter it runs)."""
+    rows = [
+        (r.employee_id, r.intervention_id, q)
+        for r in ctx.learning.itertuples(index=False)
+        for q in range(int(r.start_quarter), int(r.end_quarter) + 1)
+    ]
+    return pd.DataFrame(rows, columns=["employee_id", "intervention_id", "quarter"])
+
+
+def check_learning_hours(ctx: PlanContext) -> list[Violation]:
+    """Hard rule: in every quarter, an employee's intervention hours are at most their learning hours."""
+    run = _running(ctx)
+    run = run[run["intervention_id"].isin(ctx.interventions.index) & run["employee_id"].isin(ctx.employees.index)]
+    if run.empty:
+        return []
+    run["hours"] = run["intervention_id"].map(ctx.interventions["hours_per_quarter"])
+    load = run.groupby(["employee_id", "quarter"])["hours"].sum().reset_index()
+    load["cap"] = load["employee_id"].map(ctx.employees["learning_hours_per_quarter"])
+    over = load[load["hours"] > load["cap"] + 1e-9]
+    return [Violation(rule="learning_hours", message=f"{r.employee_id} has {r.hours:g} hours of learning in quarter "
+                      f"{r.quarter}, above their {r.cap:g}") for r in over.itertuples(index=False)]
+
+
+def check_seats(ctx: PlanContext) -> list[Violation]:
+    """Hard rule: in every quarter, an intervention's starts are at most its seats_per_quarter."""
+    starts = ctx.learning.groupby(["intervention_id", "start_quarter"]).size().reset_index(name="starts")
+    starts = starts[starts["intervention_id"].isin(ctx.interventions.index)]
+    starts["seats"] = starts["intervention_id"].map(ctx.interventions["seats_per_quarter"])
+    over = starts[starts["seats"].notna() & (starts["starts"] > starts["seats"])]
+    return [Violation(rule="seats", message=f"{r.intervention_id} has {r.starts} starts in quarter {r.start_quarter}, "
+                      f"above its {int(r.seats)} seats") for r in over.itertuples(index=False)]
+
+
+def check_budget(ctx: PlanContext) -> list[Violation]:
+    """Hard rule: total spend is within the budget, and each quarter's within the per-quarter cap."""
+    budget = ctx.scenario.budget
+    out = []
+    total = float(ctx.learning["cost"].sum())
+    if total > budget.total + 1e-6:
+        out.append(Violation(rule="budget", message=f"training spend {total:,.0f} exceeds the budget {budget.total:,.0f}"))
+    if budget.per_quarter is not None:
+        by_q = ctx.learning.groupby("start_quarter")["cost"].sum()
+        for q, spend in by_q.items():
+            if spend > budget.per_quarter + 1e-6:
+                out.append(Violation(rule="budget", message=f"spend {spend:,.0f} in quarter {q} exceeds the "
+                                     f"per-quarter cap {budget.per_quarter:,.0f}"))
+    return out
+
+
+def check_slate_structure(ctx: PlanContext) -> list[Violation]:
+    """Hard rule: slates are for critical roles, ranked 1..n without gaps, n <= bench_depth, one
+    person per rank and each person once per slate."""
+    out = []
+    depth = ctx.scenario.policy.bench_depth
+    for role, slate in ctx.slates.groupby("role_id"):
+        if role not in ctx.roles.index or not ctx.roles.at[role, "critical"]:
+            out.append(Violation(rule="slate_structure", message=f"{role} has a slate but is not a critical role"))
+            continue
+        ranks = sorted(slate["rank"].tolist())
+        if ranks != list(range(1, len(ranks) + 1)):
+            out.append(Violation(rule="slate_structure", message=f"{role} slate ranks {ranks} are not 1..{len(ranks)}"))
+        if len(ranks) > depth:
+            out.append(Violation(rule="slate_structure", message=f"{role} slate has {len(ranks)} successors, above bench_depth {depth}"))
+        for e in slate.loc[slate["employee_id"].duplicated(), "employee_id"]:
+            out.append(Violation(rule="slate_structure", message=f"{e} appears twice on the {role} slate"))
+        for e in slate.loc[~slate["employee_id"].isin(ctx.employees.index), "employee_id"]:
+            out.append(Violation(rule="slate_structure", message=f"{role} slate names unknown employee {e}"))
+    return out
+
+
+def check_slate_eligibility(ctx: PlanContext) -> list[Violation]:
+    """Hard rule: a successor is not the role's incumbent, is open to move, is at most max_level_jump
+    grades below (and max_level_drop above) the role, and comes from a family that feeds the role's."""
+    policy = ctx.scenario.policy
+    moves = ctx.org.family_moves
+    feeds = None if moves is None or moves.empty else set(zip(moves["from_family"], moves["to_family"]))
+    out = []
+    for row in ctx.slates.itertuples(index=False):
+        if row.employee_id not in ctx.employees.index or row.role_id not in ctx.roles.index:
+            continue
+        emp, role = ctx.employees.loc[row.employee_id], ctx.roles.loc[row.role_id]
+        own = ctx.roles.loc[emp.role_id]
+        who = f"{row.employee_id} on the {row.role_id} slate"
+        if role.incumbent_id == row.employee_id:
+            out.append(Violation(rule="slate_eligibility", message=f"{who} is the role's incumbent"))
+        if not emp.open_to_move:
+            out.append(Violation(rule="slate_eligibility", message=f"{who} is not open to move"))
+        if role.level - own.level > policy.max_level_jump:
+            out.append(Violation(rule="slate_eligibility", message=f"{who} would jump {role.level - own.level} grades "
+                                 f"(max_level_jump {policy.max_level_jump})"))
+        if own.level - role.level > policy.max_level_drop:
+            out.append(Violation(rule="slate_eligibility", message=f"{who} would drop {own.level - role.level} grades "
+                                 f"(max_level_drop {policy.max_level_drop})"))
+        if feeds is not None and own.family != role.family and (own.family, role.family) not in feeds:
+            out.append(Violation(rule="slate_eligibility", message=f"{who}: family {own.family} does not feed {role.family}"))
+    return out
+
+
+def check_first_rank_once(ctx: PlanContext) -> list[Violation]:
+    """Hard rule: nobody is the first-ranked successor of two roles."""
+    first = ctx.slates[ctx.slates["rank"] == 1]
+    counts = first.groupby("employee_id")["role_id"].apply(list)
+    return [Violation(rule="first_rank_once", message=f"{e} is first successor of {', '.join(roles)}")
+            for e, roles in counts.items() if len(roles) > 1]
+
+
+def check_max_slates(ctx: PlanContext) -> list[Violation]:
+    """Hard rule: nobody sits on more than max_slates_per_employee slates."""
+    cap = ctx.scenario.policy.max_slates_per_employee
+    counts = ctx.slates.groupby("employee_id")["role_id"].nunique()
+    return [Violation(rule="max_slates", message=f"{e} sits on {n} slates (max_slates_per_employee {cap})")
+            for e, n in counts.items() if n > cap]
+
+
+HARD_RULES = (
+    check_learning_records,
+    check_intervention_once_in_window,
+    check_prerequisites,
+    check_learning_hours,
+    check_seats,
+    check_budget,
+    check_slate_structure,
+    check_slate_eligibility,
+    check_first_rank_once,
+    check_max_slates,
+)
+
+
+# ------------------------------------------------------------------------------------------
+# Evaluation: readiness, KPIs and the objective, recomputed from the plan alone
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Evaluation:
+    violations: list[Violation]
+    slates: pd.DataFrame  # with ready_quarter and readiness recomputed
+    kpis: dict
+    objective_parts: dict[str, float]
+    covered: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def objective(self) -> float:
+        return sum(self.objective_parts.values())
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def evaluate(org: Organisation, scenario: Scenario, slates: pd.DataFrame, learning: pd.DataFrame) -> Evaluation:
+    """Re-check every hard rule and recompute readiness, KPIs and the objective of a plan."""
+    ctx = PlanContext(org, scenario, slates.reset_index(drop=True), learning.reset_index(drop=True))
+    violations = [v for rule in HARD_RULES for v in rule(ctx)]
+
+    known = slates["employee_id"].isin(ctx.employees.index) & slates["role_id"].isin(ctx.roles.index)
+    slates = slates.copy()
+    slates["ready_quarter"] = [
+        ctx.ready_quarter(e, r) if ok else None for e, r, ok in zip(slates["employee_id"], slates["role_id"], known)
+    ]
+    slates["ready_quarter"] = slates["ready_quarter"].astype("Int64")
+    slates["readiness"] = [readiness_category(None if pd.isna(q) else int(q)) for q in slates["ready_quarter"]]
+    slates["need_quarter"] = slates["role_id"].map(ctx.need)
+    slates["ready_when_needed"] = slates["ready_quarter"].notna() & (slates["ready_quarter"] <= slates["need_quarter"])
+    slates["ready_when_needed"] = slates["ready_when_needed"].fillna(False).astype(bool)
+
+    critical = org.roles[org.roles["critical"]]
+    first = slates[slates["rank"] == 1]
+    covered_ids = set(first.loc[first["ready_when_needed"], "role_id"])
+    covered = {r: r in covered_ids for r in critical["role_id"]}
+    uncovered = critical[~critical["role_id"].isin(covered_ids)]
+    training = float(learning["cost"].sum())
+    external = float(uncovered["external_hire_cost"].sum())
+    n_crit = len(critical)
+    ready_entries = int(slates["ready_when_needed"].sum())
+    first_ready = first[first["ready_quarter"].notna()]
+    kpis = dict(
+        critical_roles=n_crit,
+        covered_roles=len(covered_ids),
+        coverage=len(covered_ids) / n_crit if n_crit else 0.0,
+        training_cost=training,
+        external_hire_cost=external,
+        total_cost=training + external,
+        bench_strength=ready_entries / n_crit if n_crit else 0.0,
+        budget_used_share=training / scenario.budget.total if scenario.budget.total else 0.0,
+        successors=len(slates),
+        ready_now=int((slates["ready_quarter"] == 0).sum()),
+        avg_quarters_to_ready=float(first_ready["ready_quarter"].mean()) if len(first_ready) else None,
+        cost_per_ready_successor=training / ready_entries if ready_entries else None,
+    )
+
+    w, depth = scenario.weights, scenario.policy.bench_depth
+    factor = slates["rank"].map(lambda k: rank_factor(int(k), depth)) if len(slates) else pd.Series(dtype=float)
+    quality = slates["employee_id"].map(candidate_quality(org.employees)).fillna(0.0)
+    aspires = aspiration_pairs(org.employees, org.roles)
+    fit = sum((e, r) in aspires for e, r in zip(slates["employee_id"], slates["role_id"]))
+    parts = {
+        "training_spend": w.training_spend * training,
+        "external_hire": w.external_hire * external,
+        "ready_successors": -w.ready_successor * float((factor * slates["ready_when_needed"]).sum()),
+        "candidate_quality": -w.candidate_quality * float((factor * quality).sum()),
+        "aspiration": -w.aspiration * fit,
+        "early_development": w.early_development * float((learning["end_quarter"] + 1).sum()),
+    }
+    return Evaluation(violations, slates, kpis, parts, covered)
+
+
+class CheckReport(BaseModel):
+    """The checker's verdict on a plan."""
+
+    ok: bool = Field(description="No hard rule broken and the reported figures match the recomputed ones.")
+    violations: list[Violation] = Field(default_factory=list, description="Broken hard rules.")
+    mismatches: list[str] = Field(default_factory=list, description="Reported figures that differ from the recomputed ones.")
+    kpis: dict = Field(default_factory=dict, description="KPIs recomputed from the plan.")
+    objective: float = Field(default=0.0, description="Objective recomputed from the plan.")
+
+
+def check_plan(org: Organisation, scenario: Scenario, plan: Plan) -> CheckReport:
+    """Re-check a plan: hard rules, the slates' readiness columns, and every KPI it reports."""
+    if not plan.has_solution:
+        return CheckReport(ok=not plan.slates and not plan.learning,
+                           mismatches=[] if not plan.slates and not plan.learning else
+                           [f"status {plan.kpis.status} but the plan has slates or learning"])
+    ev = evaluate(org, scenario, plan.slates_df(), plan.learning_df())
+    mismatches = []
+    reported = plan.slates_df()
+    for (a, b) in zip(reported.itertuples(index=False), ev.slates.itertuples(index=False)):
+        ra = None if pd.isna(a.ready_quarter) else int(a.ready_quarter)
+        rb = None if pd.isna(b.ready_quarter) else int(b.ready_quarter)
+        if ra != rb or a.readiness != b.readiness:
+            mismatches.append(f"{a.role_id} rank {a.rank} {a.employee_id}: reported ready {ra} ({a.readiness}), "
+                              f"recomputed {rb} ({b.readiness})")
+    reported_kpis = plan.kpis.model_dump()
+    for key, value in ev.kpis.items():
+        got = reported_kpis.get(key)
+        if (value is None) != (got is None) or (value is not None and abs(float(got) - float(value)) > 1e-6 * max(1.0, abs(value))):
+            mismatches.append(f"kpi {key}: reported {got}, recomputed {value}")
+    if plan.kpis.objective is not None:
+        tolerance = 0.01 * (len(plan.slates) + len(plan.learning) + 1)
+        if ev.objective > plan.kpis.objective + tolerance:
+            mismatches.append(f"objective: reported {plan.kpis.objective:.2f}, recomputed {ev.objective:.2f} is worse")
+        if plan.kpis.best_bound is not None and ev.objective < plan.kpis.best_bound - tolerance:
+            mismatches.append(f"objective {ev.objective:.2f} is below the reported bound {plan.kpis.best_bound:.2f}")
+    return CheckReport(ok=not ev.violations and not mismatches, violations=ev.violations, mismatches=mismatches,
+                       kpis=ev.kpis, objective=ev.objective)

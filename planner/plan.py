@@ -1,0 +1,186 @@
+"""The plan: slates, learning, KPIs and metadata, as pydantic objects and DataFrames, and its files.
+
+A plan folder holds ``slates.csv``, ``learning.csv`` (or ``.parquet`` with ``--format parquet``),
+``kpis.json`` and ``plan.json``. It is written to a temporary sibling folder and renamed into place,
+so a crash never leaves half a plan where a reader looks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Literal, Optional
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+Readiness = Literal["ready_now", "ready_1_year", "ready_2_years", "ready_later", "not_ready"]
+Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
+
+SLATE_COLUMNS = ["role_id", "rank", "employee_id", "ready_quarter", "readiness"]
+LEARNING_COLUMNS = ["employee_id", "intervention_id", "start_quarter", "end_quarter", "cost", "target_role_id"]
+
+
+def readiness_category(ready_quarter: Optional[int]) -> Readiness:
+    """Readiness label of a first-ready quarter: 0 now; 1-4 within a year; 5-8 within two; later; never."""
+    if ready_quarter is None:
+        return "not_ready"
+    if ready_quarter <= 0:
+        return "ready_now"
+    if ready_quarter <= 4:
+        return "ready_1_year"
+    if ready_quarter <= 8:
+        return "ready_2_years"
+    return "ready_later"
+
+
+class SlateEntry(BaseModel):
+    role_id: str = Field(description="Critical role.")
+    rank: int = Field(ge=1, description="Position on the slate, 1 = first choice.")
+    employee_id: str = Field(description="Successor.")
+    ready_quarter: Optional[int] = Field(
+        default=None, description="First quarter at whose start the successor meets every requirement; empty = not in the horizon."
+    )
+    readiness: Readiness = Field(default="not_ready", description="Readiness category from ready_quarter.")
+
+
+class LearningAssignment(BaseModel):
+    employee_id: str = Field(description="Participant.")
+    intervention_id: str = Field(description="Intervention taken.")
+    start_quarter: int = Field(ge=0, description="Quarter it starts (its cost is paid then).")
+    end_quarter: int = Field(ge=0, description="Last quarter it runs; the new level counts from the next quarter.")
+    cost: float = Field(ge=0, description="Cost paid, money units.")
+    target_role_id: Optional[str] = Field(default=None, description="Critical role this development prepares for.")
+
+
+class Kpis(BaseModel):
+    critical_roles: int = Field(description="Critical roles planned.")
+    covered_roles: int = Field(description="Critical roles whose first successor is ready when the role falls vacant.")
+    coverage: float = Field(description="covered_roles / critical_roles (the planned internal fill rate).")
+    training_cost: float = Field(description="Spend on interventions, money units.")
+    external_hire_cost: float = Field(description="external_hire_cost of the uncovered critical roles.")
+    total_cost: float = Field(description="training_cost + external_hire_cost.")
+    bench_strength: float = Field(description="Successors ready when needed, per critical role.")
+    budget_used_share: float = Field(description="training_cost / budget (0 when the budget is 0).")
+    successors: int = Field(default=0, description="Slate entries.")
+    ready_now: int = Field(default=0, description="Slate entries ready now.")
+    avg_quarters_to_ready: Optional[float] = Field(
+        default=None, description="Mean ready_quarter of first-ranked successors who become ready."
+    )
+    cost_per_ready_successor: Optional[float] = Field(
+        default=None, description="training_cost / successors who are ready when needed (None if there are none)."
+    )
+    status: Status = Field(description="Solver status: OPTIMAL (proven best), FEASIBLE (best found, gap shown), ...")
+    objective: Optional[float] = Field(default=None, description="Objective value (money units; see README).")
+    best_bound: Optional[float] = Field(default=None, description="Proven lower bound on the objective.")
+    gap: Optional[float] = Field(default=None, description="(objective - best_bound) / |objective|.")
+    solve_seconds: float = Field(default=0.0, description="Wall-clock seconds of model build and search.")
+    objective_parts: dict[str, float] = Field(default_factory=dict, description="Objective terms by rule.")
+
+
+class PlanMeta(BaseModel):
+    scenario: str = Field(description="Scenario name.")
+    scenario_file: Optional[str] = Field(default=None, description="Scenario file solved, if any.")
+    dataset: str = Field(description="Dataset the plan was made from.")
+    input_fingerprint: str = Field(description="SHA-256 of the inputs (tables and scenario) as solved.")
+    start: str = Field(description="Calendar label of quarter 0.")
+    horizon_quarters: int = Field(description="Quarters planned.")
+    budget_total: float = Field(description="Training budget.")
+    method: str = Field(default="cp-sat", description="How the plan was made.")
+    solver: dict = Field(default_factory=dict, description="Solver settings used.")
+    seed: int = Field(default=0, description="Random seed.")
+    created: str = Field(description="When the plan was made (UTC, ISO 8601).")
+    planner_version: str = Field(description="Planner version.")
+    message: str = Field(default="", description="Status explanation (e.g. why infeasible).")
+    scenario_settings: dict = Field(default_factory=dict, description="The scenario as resolved and solved.")
+
+
+class Plan(BaseModel):
+    """A finished plan. ``slates`` and ``learning`` are also available as DataFrames."""
+
+    meta: PlanMeta
+    kpis: Kpis
+    slates: list[SlateEntry] = Field(default_factory=list)
+    learning: list[LearningAssignment] = Field(default_factory=list)
+
+    @property
+    def has_solution(self) -> bool:
+        return self.kpis.status in ("OPTIMAL", "FEASIBLE")
+
+    def slates_df(self) -> pd.DataFrame:
+        df = pd.DataFrame([s.model_dump() for s in self.slates], columns=SLATE_COLUMNS)
+        df["ready_quarter"] = df["ready_quarter"].astype("Int64")
+        df["rank"] = df["rank"].astype("int64")
+        return df
+
+    def learning_df(self) -> pd.DataFrame:
+        df = pd.DataFrame([a.model_dump() for a in self.learning], columns=LEARNING_COLUMNS)
+        for c in ("start_quarter", "end_quarter"):
+            df[c] = df[c].astype("int64")
+        df["cost"] = df["cost"].astype("float64")
+        return df
+
+
+def _atomic_dir_write(out: Path, write) -> None:
+    """Write a folder via ``write(tmp_dir)`` then swap it into place; the old one survives a crash."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        write(tmp)
+        for f in tmp.iterdir():
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.replace(out, old)
+        os.replace(tmp, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_plan(plan: Plan, out: str | Path, fmt: Literal["csv", "parquet"] = "csv") -> Path:
+    """Write the plan folder atomically; returns its path."""
+
+    def write(tmp: Path) -> None:
+        slates, learning = plan.slates_df(), plan.learning_df()
+        if fmt == "parquet":
+            slates.to_parquet(tmp / "slates.parquet", index=False)
+            learning.to_parquet(tmp / "learning.parquet", index=False)
+        else:
+            slates.to_csv(tmp / "slates.csv", index=False)
+            learning.to_csv(tmp / "learning.csv", index=False)
+        (tmp / "kpis.json").write_text(json.dumps(plan.kpis.model_dump(), indent=2) + "\n")
+        (tmp / "plan.json").write_text(json.dumps(plan.meta.model_dump(), indent=2) + "\n")
+
+    _atomic_dir_write(Path(out), write)
+    return Path(out)
+
+
+def read_plan(folder: str | Path) -> Plan:
+    """Read a plan folder written by :func:`write_plan` (CSV or Parquet)."""
+    folder = Path(folder)
+    if not (folder / "kpis.json").exists() or not (folder / "plan.json").exists():
+        raise FileNotFoundError(f"{folder} is not a plan folder (kpis.json and plan.json are missing)")
+
+    def table(stem: str) -> pd.DataFrame:
+        if (folder / f"{stem}.parquet").exists():
+            return pd.read_parquet(folder / f"{stem}.parquet")
+        return pd.read_csv(folder / f"{stem}.csv", dtype={"role_id": str, "employee_id": str, "intervention_id": str, "target_role_id": str})
+
+    def records(df: pd.DataFrame) -> list[dict]:
+        return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in df.to_dict("records")]
+
+    return Plan(
+        meta=PlanMeta.model_validate_json((folder / "plan.json").read_text()),
+        kpis=Kpis.model_validate_json((folder / "kpis.json").read_text()),
+        slates=[SlateEntry(**r) for r in records(table("slates"))],
+        learning=[LearningAssignment(**r) for r in records(table("learning"))],
+    )
