@@ -1,0 +1,92 @@
+"""Succession Planner: optimisation-based succession and workforce planning.
+
+The public API (the CLI and the app use nothing else)::
+
+    org, scenario = planner.load("scenarios/baseline.yaml")   # or load_dataset(folder) + load_scenario(file)
+    issues = planner.validate("scenarios/baseline.yaml")       # every problem, with file, row and column
+    plan = planner.solve(scenario, org)                        # pydantic Plan; plan.slates_df(), plan.learning_df()
+    report = planner.check(org, scenario, plan)                # the solver-free plan checker
+    planner.write_plan(plan, "plans/baseline")
+
+Importing ``planner`` does not import OR-Tools; :func:`solve` loads it when called.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+import threading
+from pathlib import Path
+from typing import Optional
+
+from planner.checker import CheckReport, check_plan
+from planner.domain import Organisation
+from planner.errors import InputError, Issue, PlanningError
+from planner.plan import Kpis, Plan, read_plan, write_plan
+from planner.scenario import Scenario, load_scenario
+
+__all__ = [
+    "CheckReport", "InputError", "Issue", "Kpis", "Organisation", "Plan", "PlanningError", "Scenario",
+    "check", "load", "load_dataset", "load_scenario", "read_plan", "solve", "validate", "write_plan",
+]
+
+
+def load_dataset(path: str | Path) -> Organisation:
+    """Read and validate a dataset (a folder of CSV / Parquet / Excel tables, or one .xlsx workbook)."""
+    from planner.io import load_dataset as _load
+
+    return _load(path)
+
+
+def check_scenario(org: Organisation, scenario: Scenario) -> list[Issue]:
+    """Problems that only show when a dataset meets a scenario (e.g. a vacancy beyond the horizon)."""
+    from planner.validation import check_against_scenario
+
+    return check_against_scenario(org, scenario)
+
+
+def load(scenario_path: str | Path) -> tuple[Organisation, Scenario]:
+    """Load a scenario file and its dataset, validated together; raises InputError listing every problem."""
+    scenario = load_scenario(scenario_path)
+    org = load_dataset(scenario.dataset)
+    errors = [i for i in check_scenario(org, scenario) if i.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    return org, scenario
+
+
+def validate(path: str | Path) -> list[Issue]:
+    """Every problem (errors and warnings) in a dataset folder/workbook or a scenario file and its dataset."""
+    path = Path(path)
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            scenario = load_scenario(path)
+            org = load_dataset(scenario.dataset)
+            return org.warnings + check_scenario(org, scenario)
+        return load_dataset(path).warnings
+    except InputError as exc:
+        return exc.issues
+
+
+def solve(
+    scenario: Scenario,
+    org: Optional[Organisation] = None,
+    on_progress=None,
+    stop: Optional[threading.Event] = None,
+    scenario_file: Optional[str] = None,
+) -> Plan:
+    """Solve ``scenario`` (on ``org``, or on the dataset it names). ``on_progress`` receives
+    :class:`planner.model.solve.Progress` updates; setting ``stop`` ends the search with the best plan so far."""
+    from planner.model.solve import solve as _solve
+
+    if org is None:
+        org = load_dataset(scenario.dataset)
+    errors = [i for i in check_scenario(org, scenario) if i.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    return _solve(org, scenario, on_progress=on_progress, stop=stop, scenario_file=scenario_file)
+
+
+def check(org: Organisation, scenario: Scenario, plan: Plan) -> CheckReport:
+    """Re-check a plan against every hard rule and recompute its KPIs (no solver involved)."""
+    return check_plan(org, scenario, plan)

@@ -1,0 +1,32 @@
+"""Build the CP-SAT model of a problem: variables, then every hard rule, then the soft rules'
+sum as the objective (PyPSA's order: variables, constraints, objective)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from planner.model.problem import Problem
+from planner.model.rules import HARD_RULES, SOFT_RULES, BuildContext
+from planner.model.variables import Variables
+
+
+@dataclass
+class BuiltModel:
+    model: cp_model.CpModel
+    vars: Variables
+    problem: Problem
+    objective_parts: dict[str, cp_model.LinearExprT]
+
+
+def build_model(problem: Problem, hard_rules=HARD_RULES, soft_rules=SOFT_RULES) -> BuiltModel:
+    """The model of ``problem`` with the given rule families (tests pass subsets to isolate one rule)."""
+    model = cp_model.CpModel()
+    model.name = f"succession[{problem.scenario.name}]"
+    ctx = BuildContext(model, Variables(model, problem), problem)
+    for rule in hard_rules:
+        rule(ctx)
+    parts = {rule.__name__: rule(ctx) for rule in soft_rules}
+    model.minimize(sum(parts.values()))
+    return BuiltModel(model, ctx.vars, problem, parts)

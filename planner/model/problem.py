@@ -1,0 +1,181 @@
+"""The optimisation problem as plain data: who may succeed whom, what each candidate still lacks,
+and which intervention starts could help. Pure pandas and Python; no solver.
+
+Pruning here is *exact*: it only drops decisions that cannot improve any plan.
+
+- A slate candidate is an eligible (employee, critical role) pair: not the incumbent, open to move,
+  within ``max_level_jump`` / ``max_level_drop`` grades, from a family that feeds the role's.
+- An intervention start is kept for an employee only if the intervention raises a skill towards a
+  level that one of their eligible roles requires (or that another kept intervention needs as a
+  prerequisite), fits their learning hours, starts in its window and ends before the latest quarter
+  any of their roles needs them. Any other start only adds cost, hours and seats.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from planner.domain import Organisation
+from planner.scenario import Scenario
+from planner.scoring import aspiration_pairs, candidate_quality, need_quarter
+
+Target = tuple[str, int]  # (skill_id, level)
+
+
+@dataclass(frozen=True)
+class InterventionInfo:
+    intervention_id: str
+    cost: float
+    duration: int
+    hours: float
+    seats: int | None
+    earliest: int
+    latest: int | None
+    effects: tuple[tuple[str, int, int], ...]  # (skill_id, min_level, to_level)
+
+
+@dataclass
+class Problem:
+    """Everything the model builder needs, indexed by domain IDs."""
+
+    scenario: Scenario
+    horizon: int
+    critical_roles: list[str]
+    need: dict[str, int]  # role -> quarter its successor must be ready by (start of)
+    external_cost: dict[str, float]
+    pairs: pd.DataFrame  # employee_id, role_id, quality, aspires, reachable
+    unmet: dict[tuple[str, str], list[Target]]  # (employee, role) -> requirements not met today
+    interventions: dict[str, InterventionInfo]
+    current: dict[tuple[str, str], int]  # (employee, skill) -> level today
+    hours: dict[str, float]  # employee -> learning hours per quarter
+    starts: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (employee, intervention) -> start quarters
+
+    def level_now(self, employee: str, skill: str) -> int:
+        return self.current.get((employee, skill), 0)
+
+    def achievers(self, employee: str, target: Target, finish_by: int) -> list[tuple[str, int]]:
+        """(intervention, start) options of ``employee`` that bring ``target`` and end before ``finish_by``."""
+        skill, level = target
+        out = []
+        for (e, i), quarters in self._by_employee.get(employee, {}).items():
+            info = self.interventions[i]
+            if any(k == skill and to >= level for k, _, to in info.effects):
+                out += [(i, t) for t in quarters if t + info.duration <= finish_by]
+        return out
+
+    @property
+    def _by_employee(self) -> dict[str, dict[tuple[str, str], list[int]]]:
+        if not hasattr(self, "_cache_by_employee"):
+            grouped: dict[str, dict] = defaultdict(dict)
+            for (e, i), quarters in self.starts.items():
+                grouped[e][(e, i)] = quarters
+            self._cache_by_employee = grouped
+        return self._cache_by_employee
+
+
+def eligible_pairs(org: Organisation, scenario: Scenario) -> pd.DataFrame:
+    """Every (employee_id, role_id) that may sit on the role's slate under the scenario's policy."""
+    policy = scenario.policy
+    roles = org.roles
+    critical = roles[roles["critical"]][["role_id", "family", "level", "incumbent_id"]]
+    emp = org.employees[org.employees["open_to_move"]][["employee_id", "role_id"]]
+    own = roles[["role_id", "family", "level"]].rename(columns={"role_id": "own_role", "family": "own_family", "level": "own_level"})
+    emp = emp.rename(columns={"role_id": "own_role"}).merge(own, on="own_role")
+    pairs = emp.merge(critical, how="cross")
+    step = pairs["level"] - pairs["own_level"]
+    keep = (step <= policy.max_level_jump) & (-step <= policy.max_level_drop)
+    keep &= pairs["incumbent_id"].isna() | (pairs["incumbent_id"] != pairs["employee_id"])
+    moves = org.family_moves
+    if moves is not None and not moves.empty:
+        feeds = set(zip(moves["from_family"], moves["to_family"]))
+        same = pairs["own_family"] == pairs["family"]
+        fed = pd.Series([(a, b) in feeds for a, b in zip(pairs["own_family"], pairs["family"])], index=pairs.index, dtype=bool)
+        keep &= same | fed
+    return pairs.loc[keep, ["employee_id", "role_id"]].reset_index(drop=True)
+
+
+def build_problem(org: Organisation, scenario: Scenario) -> Problem:
+    """Prepare the problem data for ``scenario`` on ``org`` (see the module docstring for the pruning)."""
+    horizon = scenario.horizon_quarters
+    need = need_quarter(org.roles[org.roles["critical"]], horizon).to_dict()
+    critical = list(need)
+    ext = org.roles.set_index("role_id")["external_hire_cost"].to_dict()
+
+    pairs = eligible_pairs(org, scenario)
+    quality = candidate_quality(org.employees)
+    aspires = aspiration_pairs(org.employees, org.roles)
+    pairs["quality"] = pairs["employee_id"].map(quality).astype(float)
+    pairs["aspires"] = [(e, r) in aspires for e, r in zip(pairs["employee_id"], pairs["role_id"])]
+
+    skills = org.employee_skills
+    current = dict(zip(zip(skills["employee_id"], skills["skill_id"]), skills["level"].astype(int)))
+    reqs: dict[str, list[Target]] = defaultdict(list)
+    for r, k, lv in zip(org.role_requirements["role_id"], org.role_requirements["skill_id"], org.role_requirements["level"]):
+        reqs[r].append((k, int(lv)))
+    unmet = {
+        (e, r): [(k, lv) for k, lv in reqs[r] if current.get((e, k), 0) < lv]
+        for e, r in zip(pairs["employee_id"], pairs["role_id"])
+    }
+
+    effects: dict[str, list] = defaultdict(list)
+    for i, k, lo, hi in zip(*(org.intervention_effects[c] for c in ("intervention_id", "skill_id", "min_level", "to_level"))):
+        effects[i].append((k, int(lo), int(hi)))
+    interventions = {
+        row.intervention_id: InterventionInfo(
+            intervention_id=row.intervention_id,
+            cost=float(row.cost),
+            duration=int(row.duration_quarters),
+            hours=float(row.hours_per_quarter),
+            seats=None if pd.isna(row.seats_per_quarter) else int(row.seats_per_quarter),
+            earliest=int(row.earliest_start_quarter),
+            latest=None if pd.isna(row.latest_start_quarter) else int(row.latest_start_quarter),
+            effects=tuple(effects.get(row.intervention_id, ())),
+        )
+        for row in org.interventions.itertuples(index=False)
+    }
+    achievers: dict[str, list[tuple[str, int]]] = defaultdict(list)  # skill -> [(intervention, to_level)]
+    for info in interventions.values():
+        for k, _, to in info.effects:
+            achievers[k].append((info.intervention_id, to))
+
+    hours = org.employees.set_index("employee_id")["learning_hours_per_quarter"].astype(float).to_dict()
+    targets: dict[str, set[Target]] = defaultdict(set)
+    deadline: dict[str, int] = defaultdict(int)
+    for (e, r), gaps in unmet.items():
+        if gaps:
+            targets[e].update(gaps)
+            deadline[e] = max(deadline[e], need[r])
+
+    starts: dict[tuple[str, str], list[int]] = {}
+    for e, wanted in targets.items():
+        useful: set[str] = set()
+        frontier, seen = list(wanted), set()
+        while frontier:
+            k, lv = frontier.pop()
+            if (k, lv) in seen:
+                continue
+            seen.add((k, lv))
+            for i, to in achievers.get(k, ()):
+                info = interventions[i]
+                if to < lv or i in useful or info.hours > hours[e] or info.seats == 0:
+                    continue
+                useful.add(i)
+                frontier += [(k2, lo) for k2, lo, _ in info.effects if current.get((e, k2), 0) < lo]
+        for i in sorted(useful):
+            info = interventions[i]
+            last = min(horizon, deadline[e]) - info.duration
+            if info.latest is not None:
+                last = min(last, info.latest)
+            quarters = list(range(info.earliest, last + 1))
+            if quarters:
+                starts[(e, i)] = quarters
+
+    problem = Problem(scenario, horizon, critical, need, {r: float(ext[r]) for r in critical}, pairs, unmet,
+                      interventions, current, hours, starts)
+    problem.pairs["reachable"] = [
+        all(problem.achievers(e, g, need[r]) for g in unmet[(e, r)]) for e, r in zip(pairs["employee_id"], pairs["role_id"])
+    ]
+    return problem

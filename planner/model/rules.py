@@ -1,0 +1,223 @@
+"""The rules of the model, one function per rule family, all with the signature ``rule(ctx) -> objective part``.
+
+Hard rules add constraints and return 0. Soft rules return their objective term in hundredths of a
+money unit (``OBJECTIVE_SCALE``), to be minimised. ``build.py`` calls them in the order of ``HARD_RULES``
+then ``SOFT_RULES``. Names match the checker's rule families, which re-check the hard rules on the
+finished plan without the solver.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from planner.model.problem import Problem
+from planner.model.variables import Variables
+from planner.scoring import OBJECTIVE_SCALE, rank_factor
+
+
+@dataclass
+class BuildContext:
+    model: cp_model.CpModel
+    vars: Variables
+    problem: Problem
+
+
+def _money(x: float) -> int:
+    return int(round(x * OBJECTIVE_SCALE))
+
+
+# ------------------------------------------------------------------------------------------
+# Hard rules
+# ------------------------------------------------------------------------------------------
+
+
+def intervention_once(ctx: BuildContext) -> int:
+    """Hard rule: an employee takes an intervention at most once (starts are per quarter; the start
+    window and the end inside the horizon are enforced by which start variables exist)."""
+    for (e, i) in ctx.problem.starts:
+        options = [v for _, v in ctx.vars.starts_of(e, i)]
+        if len(options) > 1:
+            ctx.model.add_at_most_one(options)
+    return 0
+
+
+def prerequisites(ctx: BuildContext) -> int:
+    """Hard rule: an intervention starts in quarter t only if, for each of its effects, the employee's
+    level at the start of t (today's, or a finished intervention's to_level) meets its min_level."""
+    p = ctx.problem
+    for (e, i, t), var in ctx.vars.starts():
+        for skill, min_level, _ in p.interventions[i].effects:
+            if p.level_now(e, skill) >= min_level:
+                continue
+            enablers = [ctx.vars.start(e, j, s) for j, s in p.achievers(e, (skill, min_level), t)]
+            ctx.model.add(sum(enablers) >= var).with_name(f"prerequisite[{e},{i},q{t},{skill}>={min_level}]")
+    return 0
+
+
+def readiness(ctx: BuildContext) -> int:
+    """Hard rule: a candidate counts as ready for a role only if, for every requirement they miss
+    today, an intervention bringing that skill to the level finishes before the role is needed; and
+    counts as ready on a slate position only if they hold it."""
+    p = ctx.problem
+    for (e, r), ready in ctx.vars.ready_decisions():
+        for skill, level in p.unmet[(e, r)]:
+            options = [ctx.vars.start(e, i, t) for i, t in p.achievers(e, (skill, level), p.need[r])]
+            ctx.model.add(sum(options) >= ready).with_name(f"ready[{e},{r},{skill}>={level}]")
+    for (e, r, k), on in ctx.vars.ready_on_slate_entries():
+        slate = ctx.vars.slate(e, r, k)
+        if on is not slate:
+            ctx.model.add_implication(on, slate)
+            ctx.model.add_implication(on, ctx.vars.ready(e, r))
+    return 0
+
+
+def learning_hours(ctx: BuildContext) -> int:
+    """Hard rule: in every quarter, the hours_per_quarter of the interventions an employee is taking
+    add up to at most their learning_hours_per_quarter (hours per quarter)."""
+    p = ctx.problem
+    load: dict[tuple[str, int], list] = defaultdict(list)
+    for (e, i, t), var in ctx.vars.starts():
+        info = p.interventions[i]
+        for q in range(t, t + info.duration):
+            load[(e, q)].append((info.hours, var))
+    for (e, q), terms in load.items():
+        if sum(h for h, _ in terms) > p.hours[e]:
+            scale = 100  # hours to two decimals, as integers
+            ctx.model.add(sum(int(round(h * scale)) * v for h, v in terms) <= int(round(p.hours[e] * scale))).with_name(
+                f"hours[{e},q{q}]"
+            )
+    return 0
+
+
+def seats(ctx: BuildContext) -> int:
+    """Hard rule: in every quarter, the starts of an intervention are at most its seats_per_quarter (people)."""
+    p = ctx.problem
+    starts: dict[tuple[str, int], list] = defaultdict(list)
+    for (e, i, t), var in ctx.vars.starts():
+        if p.interventions[i].seats is not None:
+            starts[(i, t)].append(var)
+    for (i, t), vars_ in starts.items():
+        if len(vars_) > p.interventions[i].seats:
+            ctx.model.add(sum(vars_) <= p.interventions[i].seats).with_name(f"seats[{i},q{t}]")
+    return 0
+
+
+def budget(ctx: BuildContext) -> int:
+    """Hard rule: training spend (each cost paid in its start quarter) is within the total budget and,
+    if set, within the per-quarter cap (money units)."""
+    p = ctx.problem
+    b = p.scenario.budget
+    spend = [(_money(p.interventions[i].cost), t, var) for (e, i, t), var in ctx.vars.starts()]
+    if sum(c for c, _, _ in spend) > _money(b.total):
+        ctx.model.add(sum(c * v for c, _, v in spend) <= _money(b.total)).with_name("budget[total]")
+    if b.per_quarter is not None:
+        for q in range(p.horizon):
+            terms = [(c, v) for c, t, v in spend if t == q]
+            if sum(c for c, _ in terms) > _money(b.per_quarter):
+                ctx.model.add(sum(c * v for c, v in terms) <= _money(b.per_quarter)).with_name(f"budget[q{q}]")
+    return 0
+
+
+def slate_structure(ctx: BuildContext) -> int:
+    """Hard rule: each rank of a slate holds at most one person, each person holds at most one rank
+    of a slate, and ranks fill from 1 without gaps (up to bench_depth)."""
+    by_rank: dict[tuple[str, int], list] = defaultdict(list)
+    by_pair: dict[tuple[str, str], list] = defaultdict(list)
+    for (e, r, k), var in ctx.vars.slate_entries():
+        by_rank[(r, k)].append(var)
+        by_pair[(e, r)].append(var)
+    for vars_ in list(by_rank.values()) + list(by_pair.values()):
+        ctx.model.add_at_most_one(vars_)
+    depth = ctx.vars.depth
+    for r in ctx.problem.critical_roles:
+        for k in range(1, depth):
+            ctx.model.add(sum(by_rank.get((r, k + 1), [])) <= sum(by_rank.get((r, k), []))).with_name(f"slate_order[{r},#{k + 1}]")
+    return 0
+
+
+def first_rank_once(ctx: BuildContext) -> int:
+    """Hard rule: nobody is the first-ranked successor of two roles."""
+    first: dict[str, list] = defaultdict(list)
+    for (e, r, k), var in ctx.vars.slate_entries():
+        if k == 1:
+            first[e].append(var)
+    for vars_ in first.values():
+        if len(vars_) > 1:
+            ctx.model.add_at_most_one(vars_)
+    return 0
+
+
+def max_slates(ctx: BuildContext) -> int:
+    """Hard rule: nobody sits on more than max_slates_per_employee slates."""
+    cap = ctx.problem.scenario.policy.max_slates_per_employee
+    per_employee: dict[str, list] = defaultdict(list)
+    for (e, r, k), var in ctx.vars.slate_entries():
+        per_employee[e].append(var)
+    for e, vars_ in per_employee.items():
+        if len(vars_) > cap:
+            ctx.model.add(sum(vars_) <= cap).with_name(f"max_slates[{e}]")
+    return 0
+
+
+HARD_RULES = (intervention_once, prerequisites, readiness, learning_hours, seats, budget, slate_structure,
+              first_rank_once, max_slates)
+
+# Slate eligibility (incumbent, open_to_move, grade steps, family moves) is a hard rule enforced by
+# which slate variables exist: see planner.model.problem.eligible_pairs.
+
+
+# ------------------------------------------------------------------------------------------
+# Soft rules (objective terms, hundredths of a money unit)
+# ------------------------------------------------------------------------------------------
+
+
+def training_spend(ctx: BuildContext) -> cp_model.LinearExpr:
+    """Soft rule: training spend, weighted by weights.training_spend (money units)."""
+    p, w = ctx.problem, ctx.problem.scenario.weights.training_spend
+    return sum(_money(w * p.interventions[i].cost) * var for (e, i, t), var in ctx.vars.starts())
+
+
+def external_hire(ctx: BuildContext) -> cp_model.LinearExpr:
+    """Soft rule: the external_hire_cost of every critical role whose first successor is not ready
+    when it is needed, weighted by weights.external_hire (money units)."""
+    p, w = ctx.problem, ctx.problem.scenario.weights.external_hire
+    covered: dict[str, list] = defaultdict(list)
+    for (e, r, k), on in ctx.vars.ready_on_slate_entries():
+        if k == 1:
+            covered[r].append(on)
+    return sum(_money(w * p.external_cost[r]) * (1 - sum(covered.get(r, []))) for r in p.critical_roles)
+
+
+def ready_successors(ctx: BuildContext) -> cp_model.LinearExpr:
+    """Soft rule: reward each slate entry whose person is ready when the role is needed, by
+    weights.ready_successor times the rank factor (money units per ready successor)."""
+    w, depth = ctx.problem.scenario.weights.ready_successor, ctx.vars.depth
+    return -sum(_money(w * rank_factor(k, depth)) * on for (e, r, k), on in ctx.vars.ready_on_slate_entries())
+
+
+def candidate_quality(ctx: BuildContext) -> cp_model.LinearExpr:
+    """Soft rule: reward each slate entry by its candidate quality (0-1) times weights.candidate_quality
+    times the rank factor (money units)."""
+    w, depth = ctx.problem.scenario.weights.candidate_quality, ctx.vars.depth
+    quality = dict(zip(zip(ctx.problem.pairs["employee_id"], ctx.problem.pairs["role_id"]), ctx.problem.pairs["quality"]))
+    return -sum(_money(w * quality[(e, r)] * rank_factor(k, depth)) * var for (e, r, k), var in ctx.vars.slate_entries())
+
+
+def aspiration(ctx: BuildContext) -> cp_model.LinearExpr:
+    """Soft rule: reward placing people on slates they aspire to, weights.aspiration per entry (money units)."""
+    w = ctx.problem.scenario.weights.aspiration
+    wants = set(ctx.problem.pairs.loc[ctx.problem.pairs["aspires"], ["employee_id", "role_id"]].itertuples(index=False, name=None))
+    return -sum(_money(w) * var for (e, r, k), var in ctx.vars.slate_entries() if (e, r) in wants)
+
+
+def early_development(ctx: BuildContext) -> cp_model.LinearExpr:
+    """Soft rule: prefer development that ends early: weights.early_development per quarter from the
+    start of the horizon to the end of each intervention (money units per quarter)."""
+    p, w = ctx.problem, ctx.problem.scenario.weights.early_development
+    return sum(_money(w * (t + p.interventions[i].duration)) * var for (e, i, t), var in ctx.vars.starts())
+
+
+SOFT_RULES = (training_spend, external_hire, ready_successors, candidate_quality, aspiration, early_development)

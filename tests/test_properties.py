@@ -1,0 +1,85 @@
+"""Property tests: random small organisations thrown at the solver; every plan must pass the checker,
+and a plan proven optimal must have an objective equal to its bound (the bound is for the full problem)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from factories import make_scenario, solve_checked
+from planner import Organisation
+
+KINDS = ["course", "certification", "mentoring", "stretch_assignment", "rotation", "coaching"]
+
+
+@st.composite
+def organisations(draw):
+    n_skills = draw(st.integers(1, 3))
+    skills = [dict(skill_id=f"S{k}", name=f"Skill {k}", category="c") for k in range(n_skills)]
+    families = ["F0", "F1"][: draw(st.integers(1, 2))]
+    n_roles = draw(st.integers(2, 4))
+    roles = [
+        dict(role_id=f"R{r}", title=f"Role {r}", family=draw(st.sampled_from(families)), level=draw(st.integers(1, 3)),
+             critical=r == 0 or draw(st.booleans()), criticality=draw(st.integers(1, 5)), incumbent_id=None,
+             vacancy_quarter=draw(st.one_of(st.none(), st.integers(0, 5))),
+             external_hire_cost=draw(st.integers(0, 20)) * 1_000)
+        for r in range(n_roles)
+    ]
+    n_emp = draw(st.integers(2, 6))
+    employees = []
+    for e in range(n_emp):
+        role = draw(st.sampled_from(roles))
+        employees.append(dict(employee_id=f"E{e}", name=f"Person {e}", role_id=role["role_id"],
+                              performance=draw(st.integers(1, 5)), potential=draw(st.integers(1, 3)),
+                              flight_risk=draw(st.sampled_from([0.0, 0.1, 0.3])),
+                              learning_hours_per_quarter=draw(st.sampled_from([0, 20, 40, 80])),
+                              open_to_move=draw(st.booleans()),
+                              aspirations=draw(st.sampled_from(["", "F0", "R0", "F1;R1"])) if n_roles > 1 else ""))
+        if role["incumbent_id"] is None and draw(st.booleans()):
+            role["incumbent_id"] = f"E{e}"
+    for emp in employees:  # aspirations must name something that exists
+        emp["aspirations"] = ";".join(t for t in emp["aspirations"].split(";") if t in {r["role_id"] for r in roles} | {r["family"] for r in roles})
+    employee_skills = [dict(employee_id=e["employee_id"], skill_id=s["skill_id"], level=draw(st.integers(0, 4)))
+                       for e in employees for s in skills if draw(st.booleans())]
+    role_requirements = [dict(role_id=r["role_id"], skill_id=s["skill_id"], level=draw(st.integers(1, 5)))
+                         for r in roles for s in skills if draw(st.booleans())]
+    interventions, effects = [], []
+    for i in range(draw(st.integers(1, 4))):
+        latest = draw(st.one_of(st.none(), st.integers(0, 5)))
+        interventions.append(dict(intervention_id=f"I{i}", name=f"Course {i}", kind=draw(st.sampled_from(KINDS)),
+                                  cost=draw(st.integers(0, 10)) * 500, duration_quarters=draw(st.integers(1, 3)),
+                                  hours_per_quarter=draw(st.sampled_from([0, 10, 30])),
+                                  seats_per_quarter=draw(st.one_of(st.none(), st.integers(0, 2))),
+                                  earliest_start_quarter=draw(st.integers(0, 2)),
+                                  latest_start_quarter=None if latest is None else max(latest, 2)))
+        for s in draw(st.lists(st.sampled_from(skills), min_size=1, max_size=2, unique_by=lambda s: s["skill_id"])):
+            lo = draw(st.integers(0, 3))
+            effects.append(dict(intervention_id=f"I{i}", skill_id=s["skill_id"], min_level=lo, to_level=draw(st.integers(lo + 1, 5))))
+    used = {r["family"] for r in roles}
+    family_moves = [dict(from_family="F0", to_family="F1")] if used == {"F0", "F1"} and draw(st.booleans()) else []
+    tables = dict(skills=skills, roles=roles, employees=employees, employee_skills=employee_skills,
+                  role_requirements=role_requirements, interventions=interventions, intervention_effects=effects)
+    if family_moves:
+        tables["family_moves"] = family_moves
+    return Organisation.from_records(**tables)
+
+
+@st.composite
+def scenarios(draw):
+    return make_scenario(
+        budget=draw(st.integers(0, 12)) * 1_000,
+        horizon_quarters=6,
+        policy=dict(bench_depth=draw(st.integers(1, 3)), max_level_jump=draw(st.integers(0, 2)),
+                    max_slates_per_employee=draw(st.integers(1, 2))),
+        solver=dict(time_limit_seconds=10, num_workers=2),
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(org=organisations(), scenario=scenarios())
+def test_every_plan_passes_the_checker(org, scenario):
+    plan = solve_checked(org, scenario)
+    assert plan.kpis.status in ("OPTIMAL", "FEASIBLE")
+    if plan.kpis.status == "OPTIMAL":
+        assert abs(plan.kpis.objective - plan.kpis.best_bound) <= 0.01 * (1 + len(plan.slates) + len(plan.learning))
+    assert plan.kpis.training_cost <= scenario.budget.total + 1e-6
