@@ -27,7 +27,8 @@ from planner.scenario import Scenario, load_scenario
 
 __all__ = [
     "CheckReport", "InputError", "Issue", "Kpis", "Organisation", "Plan", "PlanningError", "Scenario",
-    "check", "load", "load_dataset", "load_scenario", "read_plan", "solve", "validate", "write_plan",
+    "check", "load", "load_dataset", "load_scenario", "read_plan", "scenario_organisation", "solve", "validate",
+    "write_plan",
 ]
 
 
@@ -39,20 +40,31 @@ def load_dataset(path: str | Path) -> Organisation:
 
 
 def check_scenario(org: Organisation, scenario: Scenario) -> list[Issue]:
-    """Problems that only show when a dataset meets a scenario (e.g. a vacancy beyond the horizon)."""
+    """Problems that only show when a dataset meets a scenario: a vacancy beyond the horizon, a pin,
+    veto or lock naming someone or something that does not exist."""
+    from planner.changes import check_overrides
     from planner.validation import check_against_scenario
 
-    return check_against_scenario(org, scenario)
+    return check_against_scenario(org, scenario) + check_overrides(org, scenario)
 
 
-def load(scenario_path: str | Path) -> tuple[Organisation, Scenario]:
-    """Load a scenario file and its dataset, validated together; raises InputError listing every problem."""
-    scenario = load_scenario(scenario_path)
-    org = load_dataset(scenario.dataset)
+def scenario_organisation(scenario: Scenario, base: Optional[Organisation] = None) -> Organisation:
+    """The organisation a scenario plans: its dataset (or ``base``) with the scenario's changes applied,
+    checked against the scenario. Raises InputError listing every problem."""
+    from planner.changes import apply_changes
+
+    org = apply_changes(base if base is not None else load_dataset(scenario.dataset), scenario)
     errors = [i for i in check_scenario(org, scenario) if i.severity == "error"]
     if errors:
         raise InputError(errors)
-    return org, scenario
+    return org
+
+
+def load(scenario_path: str | Path) -> tuple[Organisation, Scenario]:
+    """Load a scenario file (following ``extends``) and its dataset with the scenario's changes applied.
+    Raises InputError listing every problem."""
+    scenario = load_scenario(scenario_path)
+    return scenario_organisation(scenario), scenario
 
 
 def validate(path: str | Path) -> list[Issue]:
@@ -60,9 +72,8 @@ def validate(path: str | Path) -> list[Issue]:
     path = Path(path)
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
-            scenario = load_scenario(path)
-            org = load_dataset(scenario.dataset)
-            return org.warnings + check_scenario(org, scenario)
+            org, _ = load(path)
+            return org.warnings
         return load_dataset(path).warnings
     except InputError as exc:
         return exc.issues
@@ -74,17 +85,23 @@ def solve(
     on_progress=None,
     stop: Optional[threading.Event] = None,
     scenario_file: Optional[str] = None,
+    baseline: Optional[Plan] = None,
+    baseline_name: Optional[str] = None,
 ) -> Plan:
-    """Solve ``scenario`` (on ``org``, or on the dataset it names). ``on_progress`` receives
-    :class:`planner.model.solve.Progress` updates; setting ``stop`` ends the search with the best plan so far."""
+    """Solve ``scenario``. ``org`` is the organisation as the scenario plans it (from :func:`load`, changes
+    applied); without it the scenario's dataset is loaded and its changes applied. ``on_progress``
+    receives :class:`planner.model.solve.Progress` updates; setting ``stop`` ends the search with the
+    best plan so far. With a ``baseline`` plan, the solve changes as few of its decisions as it must."""
     from planner.model.solve import solve as _solve
 
     if org is None:
-        org = load_dataset(scenario.dataset)
-    errors = [i for i in check_scenario(org, scenario) if i.severity == "error"]
-    if errors:
-        raise InputError(errors)
-    return _solve(org, scenario, on_progress=on_progress, stop=stop, scenario_file=scenario_file)
+        org = scenario_organisation(scenario)
+    else:
+        errors = [i for i in check_scenario(org, scenario) if i.severity == "error"]
+        if errors:
+            raise InputError(errors)
+    return _solve(org, scenario, on_progress=on_progress, stop=stop, scenario_file=scenario_file,
+                  baseline=baseline, baseline_name=baseline_name)
 
 
 def check(org: Organisation, scenario: Scenario, plan: Plan) -> CheckReport:

@@ -278,6 +278,23 @@ def check_max_slates(ctx: PlanContext) -> list[Violation]:
             for e, n in counts.items() if n > cap]
 
 
+def check_leavers(ctx: PlanContext) -> list[Violation]:
+    """Hard rule: someone leaving in quarter q takes no learning that runs in q or later and is on no
+    slate of a role needed in q or later."""
+    leaving = ctx.employees["leave_quarter"].dropna()
+    out = []
+    for row in ctx.learning[ctx.learning["employee_id"].isin(leaving.index)].itertuples(index=False):
+        if row.end_quarter >= leaving[row.employee_id]:
+            out.append(Violation(rule="leavers", message=f"{row.employee_id} leaves in quarter {int(leaving[row.employee_id])} "
+                                 f"but takes {row.intervention_id} until quarter {row.end_quarter}"))
+    for row in ctx.slates[ctx.slates["employee_id"].isin(leaving.index)].itertuples(index=False):
+        need = ctx.need.get(row.role_id)
+        if need is not None and need >= leaving[row.employee_id]:
+            out.append(Violation(rule="leavers", message=f"{row.employee_id} leaves in quarter {int(leaving[row.employee_id])} "
+                                 f"but is on the {row.role_id} slate, needed in quarter {need}"))
+    return out
+
+
 HARD_RULES = (
     check_learning_records,
     check_intervention_once_in_window,
@@ -289,6 +306,7 @@ HARD_RULES = (
     check_slate_eligibility,
     check_first_rank_once,
     check_max_slates,
+    check_leavers,
 )
 
 
@@ -314,8 +332,31 @@ class Evaluation:
         return not self.violations
 
 
-def evaluate(org: Organisation, scenario: Scenario, slates: pd.DataFrame, learning: pd.DataFrame) -> Evaluation:
-    """Re-check every hard rule and recompute readiness, KPIs and the objective of a plan."""
+def decision_changes(slates: pd.DataFrame, learning: pd.DataFrame, baseline: dict) -> tuple[int, int]:
+    """(slate entries that came in, left or changed rank; interventions added, cancelled or moved) against
+    the baseline's decisions."""
+    before = {(r, e): int(k) for r, k, e in baseline["slates"]}
+    after = {(r, e): int(k) for r, k, e in zip(slates["role_id"], slates["rank"], slates["employee_id"])}
+    slate_changes = sum(before.get(entry) != after.get(entry) for entry in set(before) | set(after))
+    was = {(e, i): int(t) for e, i, t in baseline["learning"]}
+    now = {(e, i): int(t) for e, i, t in zip(learning["employee_id"], learning["intervention_id"], learning["start_quarter"])}
+    learning_changes = sum(was.get(d) != now.get(d) for d in set(was) | set(now))
+    return slate_changes, learning_changes
+
+
+def stability_cost(scenario: Scenario, slates: pd.DataFrame, learning: pd.DataFrame, baseline: Optional[dict]) -> float:
+    """Re-planning penalty: weights.change_slate per changed slate entry, weights.change_learning per
+    changed intervention (see :func:`decision_changes`)."""
+    if not baseline:
+        return 0.0
+    slate_changes, learning_changes = decision_changes(slates, learning, baseline)
+    return scenario.weights.change_slate * slate_changes + scenario.weights.change_learning * learning_changes
+
+
+def evaluate(org: Organisation, scenario: Scenario, slates: pd.DataFrame, learning: pd.DataFrame,
+             baseline: Optional[dict] = None) -> Evaluation:
+    """Re-check every hard rule and recompute readiness, KPIs and the objective of a plan
+    (``baseline``: the decisions of the plan it re-plans, as kept in PlanMeta.baseline)."""
     ctx = PlanContext(org, scenario, slates.reset_index(drop=True), learning.reset_index(drop=True))
     violations = [v for rule in HARD_RULES for v in rule(ctx)]
 
@@ -367,6 +408,7 @@ def evaluate(org: Organisation, scenario: Scenario, slates: pd.DataFrame, learni
         "candidate_quality": -w.candidate_quality * float((factor * quality).sum()),
         "aspiration": -w.aspiration * fit,
         "early_development": w.early_development * float((learning["end_quarter"] + 1).sum()),
+        "stability": stability_cost(scenario, slates, learning, baseline),
     }
     return Evaluation(violations, slates, kpis, parts, covered)
 
@@ -387,7 +429,7 @@ def check_plan(org: Organisation, scenario: Scenario, plan: Plan) -> CheckReport
         return CheckReport(ok=not plan.slates and not plan.learning,
                            mismatches=[] if not plan.slates and not plan.learning else
                            [f"status {plan.kpis.status} but the plan has slates or learning"])
-    ev = evaluate(org, scenario, plan.slates_df(), plan.learning_df())
+    ev = evaluate(org, scenario, plan.slates_df(), plan.learning_df(), plan.meta.baseline)
     mismatches = []
     reported = plan.slates_df()
     for (a, b) in zip(reported.itertuples(index=False), ev.slates.itertuples(index=False)):

@@ -161,8 +161,8 @@ def check(
         if data_or_scenario.suffix.lower() in (".yaml", ".yml"):
             org, scenario = planner.load(data_or_scenario)
         else:
-            org = planner.load_dataset(data_or_scenario)
             scenario = planner.Scenario.model_validate({**plan.meta.scenario_settings, "dataset": str(data_or_scenario)})
+            org = planner.scenario_organisation(scenario, planner.load_dataset(data_or_scenario))
     except InputError as exc:
         _fail_input(exc)
     report = planner.check(org, scenario, plan)

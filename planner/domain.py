@@ -51,6 +51,12 @@ class Employee(_Row):
         default="",
         description="Optional: families or role IDs the employee wants to move to, separated by ';'.",
     )
+    leave_quarter: Optional[int] = Field(
+        default=None,
+        ge=0,
+        description="Optional: quarter the employee leaves (no learning from then on, off slates of roles needed "
+        "then or later). Usually set by a scenario's employee_leaves change.",
+    )
 
 
 class EmployeeSkill(_Row):

@@ -20,8 +20,9 @@ from pydantic import BaseModel, Field
 Readiness = Literal["ready_now", "ready_1_year", "ready_2_years", "ready_later", "not_ready"]
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
 
-SLATE_COLUMNS = ["role_id", "rank", "employee_id", "ready_quarter", "readiness"]
-LEARNING_COLUMNS = ["employee_id", "intervention_id", "start_quarter", "end_quarter", "cost", "target_role_id"]
+SLATE_COLUMNS = ["role_id", "rank", "employee_id", "ready_quarter", "readiness", "ready_label"]
+LEARNING_COLUMNS = ["employee_id", "intervention_id", "start_quarter", "end_quarter", "cost", "target_role_id",
+                    "department", "start_label", "end_label"]
 
 
 def readiness_category(ready_quarter: Optional[int]) -> Readiness:
@@ -45,6 +46,7 @@ class SlateEntry(BaseModel):
         default=None, description="First quarter at whose start the successor meets every requirement; empty = not in the horizon."
     )
     readiness: Readiness = Field(default="not_ready", description="Readiness category from ready_quarter.")
+    ready_label: Optional[str] = Field(default=None, description="ready_quarter as a calendar quarter, e.g. '2027Q3'.")
 
 
 class LearningAssignment(BaseModel):
@@ -54,6 +56,9 @@ class LearningAssignment(BaseModel):
     end_quarter: int = Field(ge=0, description="Last quarter it runs; the new level counts from the next quarter.")
     cost: float = Field(ge=0, description="Cost paid, money units.")
     target_role_id: Optional[str] = Field(default=None, description="Critical role this development prepares for.")
+    department: Optional[str] = Field(default=None, description="The participant's department (for spend by department).")
+    start_label: Optional[str] = Field(default=None, description="start_quarter as a calendar quarter.")
+    end_label: Optional[str] = Field(default=None, description="end_quarter as a calendar quarter.")
 
 
 class Kpis(BaseModel):
@@ -79,6 +84,9 @@ class Kpis(BaseModel):
     gap: Optional[float] = Field(default=None, description="(objective - best_bound) / |objective|.")
     solve_seconds: float = Field(default=0.0, description="Wall-clock seconds of model build and search.")
     objective_parts: dict[str, float] = Field(default_factory=dict, description="Objective terms by rule.")
+    decisions_changed: Optional[int] = Field(
+        default=None, description="Re-planning: slate entries and interventions that differ from the baseline plan."
+    )
 
 
 class PlanMeta(BaseModel):
@@ -96,6 +104,9 @@ class PlanMeta(BaseModel):
     planner_version: str = Field(description="Planner version.")
     message: str = Field(default="", description="Status explanation (e.g. why infeasible).")
     scenario_settings: dict = Field(default_factory=dict, description="The scenario as resolved and solved.")
+    baseline: Optional[dict] = Field(
+        default=None, description="Re-planning: the baseline plan's name and decisions (slates and learning) it was kept close to."
+    )
 
 
 class Plan(BaseModel):
@@ -173,7 +184,8 @@ def read_plan(folder: str | Path) -> Plan:
     def table(stem: str) -> pd.DataFrame:
         if (folder / f"{stem}.parquet").exists():
             return pd.read_parquet(folder / f"{stem}.parquet")
-        return pd.read_csv(folder / f"{stem}.csv", dtype={"role_id": str, "employee_id": str, "intervention_id": str, "target_role_id": str})
+        text = {c: str for c in ("role_id", "employee_id", "intervention_id", "target_role_id", "department")}
+        return pd.read_csv(folder / f"{stem}.csv", dtype=text, keep_default_na=False, na_values=[""])
 
     def records(df: pd.DataFrame) -> list[dict]:
         return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in df.to_dict("records")]

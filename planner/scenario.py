@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Literal, Optional, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from planner.errors import InputError, Issue
 
@@ -64,6 +64,14 @@ class Weights(_Strict):
     early_development: float = Field(
         default=1.0, ge=0, description="Cost (money units) per quarter of delay in each development intervention's end."
     )
+    change_slate: float = Field(
+        default=20_000.0, ge=0,
+        description="Re-planning only: cost (money units) of each slate position whose occupant differs from the baseline plan.",
+    )
+    change_learning: float = Field(
+        default=5_000.0, ge=0,
+        description="Re-planning only: cost (money units) of each baseline intervention cancelled or moved, or new one added.",
+    )
 
 
 class SolverConfig(_Strict):
@@ -76,18 +84,184 @@ class SolverConfig(_Strict):
     log_search_progress: bool = Field(default=False, description="Print CP-SAT's own log.")
 
 
+# ------------------------------------------------------------------------------------------
+# What-if changes: applied in order to the dataset (and budget/policy/weights) of the base.
+# ------------------------------------------------------------------------------------------
+
+
+class EmployeeLeaves(_Strict):
+    """An employee leaves from a quarter: no learning from then on, off every slate for roles needed
+    then or later; a role they hold falls vacant then."""
+
+    type: Literal["employee_leaves"]
+    employee_id: str = Field(description="Who leaves.")
+    quarter: int = Field(ge=0, description="First quarter they are gone.")
+
+
+class VacancyChange(_Strict):
+    """A role's vacancy moves, appears (a quarter) or disappears (null)."""
+
+    type: Literal["vacancy"]
+    role_id: str = Field(description="The role.")
+    quarter: Optional[int] = Field(ge=0, description="New vacancy quarter; null = no known vacancy in the horizon.")
+
+
+class CriticalChange(_Strict):
+    """A role becomes critical (needs a slate) or stops being critical."""
+
+    type: Literal["role_critical"]
+    role_id: str = Field(description="The role.")
+    critical: bool = Field(description="Whether it is critical now.")
+    criticality: Optional[int] = Field(default=None, ge=1, le=5, description="New criticality, if given.")
+
+
+class NewRole(_Strict):
+    """A new role (e.g. a new digital role) with its skill requirements."""
+
+    type: Literal["new_role"]
+    role: dict = Field(description="The roles row: role_id, title, family, level, critical, criticality, ...")
+    requirements: dict[str, int] = Field(default_factory=dict, description="skill_id -> required level (0-5).")
+
+
+class BudgetChange(_Strict):
+    """The training budget: a new total, a scale factor on the total, and/or a per-quarter cap."""
+
+    type: Literal["budget"]
+    total: Optional[float] = Field(default=None, ge=0, description="New total budget.")
+    scale: Optional[float] = Field(default=None, ge=0, description="Multiply the total by this (0.8 = a 20% cut).")
+    per_quarter: Optional[float] = Field(default=None, ge=0, description="New per-quarter cap (null = none).")
+
+
+class InterventionChange(_Strict):
+    """An intervention's cost, seats or start window changes, or it is withdrawn from the catalogue."""
+
+    type: Literal["intervention"]
+    intervention_id: str = Field(description="The intervention.")
+    cost: Optional[float] = Field(default=None, ge=0, description="New cost per participant.")
+    seats_per_quarter: Optional[int] = Field(default=None, ge=0, description="New seats per quarter (null = unlimited).")
+    earliest_start_quarter: Optional[int] = Field(default=None, ge=0, description="New earliest start.")
+    latest_start_quarter: Optional[int] = Field(default=None, ge=0, description="New latest start (null = any).")
+    withdrawn: bool = Field(default=False, description="Remove it from the catalogue.")
+
+
+class NewIntervention(_Strict):
+    """A new intervention with its effects."""
+
+    type: Literal["new_intervention"]
+    intervention: dict = Field(description="The interventions row: intervention_id, name, kind, cost, duration_quarters, ...")
+    effects: list[dict] = Field(min_length=1, description="intervention_effects rows without the intervention_id: skill_id, min_level, to_level.")
+
+
+class EmployeeChange(_Strict):
+    """An employee's skill levels, learning hours or openness to move change."""
+
+    type: Literal["employee"]
+    employee_id: str = Field(description="The employee.")
+    skills: dict[str, int] = Field(default_factory=dict, description="skill_id -> new level (0-5).")
+    learning_hours_per_quarter: Optional[float] = Field(default=None, ge=0, description="New learning hours per quarter.")
+    open_to_move: Optional[bool] = Field(default=None, description="New openness to move.")
+
+
+class PolicyChange(_Strict):
+    """Policy values change (any field of ``policy``)."""
+
+    type: Literal["policy"]
+    values: dict = Field(description="Policy fields to set, e.g. {bench_depth: 2}.")
+
+
+class WeightsChange(_Strict):
+    """Objective weights change (any field of ``weights``)."""
+
+    type: Literal["weights"]
+    values: dict = Field(description="Weight fields to set, e.g. {external_hire: 1.5}.")
+
+
+Change = Annotated[
+    Union[EmployeeLeaves, VacancyChange, CriticalChange, NewRole, BudgetChange, InterventionChange, NewIntervention,
+          EmployeeChange, PolicyChange, WeightsChange],
+    Field(discriminator="type"),
+]
+
+
+class Pin(_Strict):
+    """Overrule the optimiser: this person is on this role's slate (at this rank, if given)."""
+
+    employee_id: str = Field(description="Who.")
+    role_id: str = Field(description="Which critical role's slate.")
+    rank: Optional[int] = Field(default=None, ge=1, description="Slate position; null = any position.")
+    rationale: str = Field(min_length=1, description="Why (kept with the plan).")
+
+    def label(self) -> str:
+        return f"pin: {self.employee_id} {'#' + str(self.rank) if self.rank else 'on'} {self.role_id}"
+
+
+class Veto(_Strict):
+    """Overrule the optimiser: this person is never on this role's slate."""
+
+    employee_id: str = Field(description="Who.")
+    role_id: str = Field(description="Which critical role.")
+    rationale: str = Field(min_length=1, description="Why (kept with the plan).")
+
+    def label(self) -> str:
+        return f"veto: {self.employee_id} off {self.role_id}"
+
+
+class Lock(_Strict):
+    """An intervention already booked or started: the plan must keep it."""
+
+    employee_id: str = Field(description="Participant.")
+    intervention_id: str = Field(description="Intervention.")
+    start_quarter: int = Field(ge=0, description="Quarter it starts (or started: 0 for one under way).")
+    rationale: str = Field(min_length=1, description="Why (kept with the plan).")
+
+    def label(self) -> str:
+        return f"lock: {self.employee_id} {self.intervention_id} from q{self.start_quarter}"
+
+
 class Scenario(_Strict):
     """A planning scenario. ``dataset`` is resolved against the scenario file's folder when loaded."""
 
     name: str = Field(min_length=1, description="Scenario name, shown on plans and comparisons.")
     description: str = Field(default="", description="What the scenario asks.")
-    dataset: str = Field(description="Folder or .xlsx workbook with the organisation's tables.")
+    extends: Optional[str] = Field(
+        default=None, description="Base scenario file (relative to this one); its settings and changes come first."
+    )
+    dataset: Optional[str] = Field(default=None, description="Folder or .xlsx workbook with the organisation's tables.")
     start: str = Field(default="2027Q1", description="Calendar label of quarter 0, e.g. '2027Q1'.")
     horizon_quarters: int = Field(default=12, ge=1, le=40, description="Quarters planned, 0..T-1.")
     budget: Budget = Field(description="Training budget.")
     policy: Policy = Field(default_factory=Policy, description="Slate policies.")
     weights: Weights = Field(default_factory=Weights, description="Objective weights.")
     solver: SolverConfig = Field(default_factory=SolverConfig, description="Solver settings.")
+    changes: list[Change] = Field(default_factory=list, description="What-if changes, applied in order.")
+    applied: list[Change] = Field(
+        default_factory=list,
+        description="Budget, policy and weights changes already folded into the settings above, in order (the record).",
+    )
+    pins: list[Pin] = Field(default_factory=list, description="People pinned to slates.")
+    vetoes: list[Veto] = Field(default_factory=list, description="People vetoed from slates.")
+    locks: list[Lock] = Field(default_factory=list, description="Interventions already booked or started.")
+    _origins: dict = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _resolve_settings(self) -> "Scenario":
+        if self.dataset is None and self.extends is None:
+            raise ValueError("a scenario needs 'dataset' or 'extends'")
+        folded = [c for c in self.changes if c.type in _SETTINGS_CHANGES]
+        for c in folded:  # in order, so 'scale' applies to the total set before it
+            if c.type == "budget":
+                total = c.total if c.total is not None else self.budget.total
+                total = total * c.scale if c.scale is not None else total
+                per_quarter = c.per_quarter if "per_quarter" in c.model_fields_set else self.budget.per_quarter
+                self.budget = Budget(total=total, per_quarter=per_quarter)
+            elif c.type == "policy":
+                self.policy = Policy.model_validate({**self.policy.model_dump(), **c.values})
+            else:
+                self.weights = Weights.model_validate({**self.weights.model_dump(), **c.values})
+        if folded:
+            self.applied = [*self.applied, *folded]
+            self.changes = [c for c in self.changes if c.type not in _SETTINGS_CHANGES]
+        return self
 
     @field_validator("start")
     @classmethod
@@ -103,33 +277,83 @@ class Scenario(_Strict):
         return f"{index // 4}Q{index % 4 + 1}"
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read a scenario YAML file; the dataset path becomes absolute. Raises InputError on any problem."""
-    path = Path(path)
+_LIST_KEYS = ("changes", "pins", "vetoes", "locks")
+_SETTINGS_CHANGES = {"budget", "policy", "weights"}
+
+
+def _read_yaml(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError([Issue(table="scenario", file=str(path), message="file not found")]) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError([Issue(table="scenario", file=str(path), message=f"cannot be read as YAML: {exc}")]) from None
     if not isinstance(data, dict):
         raise InputError([Issue(table="scenario", file=str(path), message="must be a YAML mapping of settings")])
+    return data
+
+
+def _merge(base: dict, top: dict) -> dict:
+    out = dict(base)
+    for key, value in top.items():
+        if key in _LIST_KEYS:
+            out[key] = list(base.get(key) or []) + list(value or [])
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            out[key] = _merge(base[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[dict, dict[str, list[tuple[str, int]]]]:
+    """The merged settings of ``path`` and its ``extends`` chain, and the (file, position in that file)
+    each list item came from."""
+    path = path.resolve()
+    if path in seen:
+        chain = " -> ".join(str(p) for p in (*seen, path))
+        raise InputError([Issue(table="scenario", file=str(path), column="extends", message=f"extends itself: {chain}")])
+    data = _read_yaml(path)
+    if isinstance(data.get("dataset"), str) and not Path(data["dataset"]).is_absolute():
+        data["dataset"] = str((path.parent / data["dataset"]).resolve())
+    origins = {key: [(str(path), i) for i in range(len(data.get(key) or []))] for key in _LIST_KEYS}
+    parent = data.get("extends")
+    if parent:
+        base, base_origins = _resolve(path.parent / str(parent), (*seen, path))
+        base.pop("name", None), base.pop("description", None)
+        data = _merge(base, data)
+        origins = {key: base_origins[key] + origins[key] for key in _LIST_KEYS}
+    return data, origins
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario file, following ``extends`` (the base's settings and lists come first). The dataset
+    path becomes absolute. Raises InputError on any problem, naming the file, the item
+    (``changes.3.quarter``) and the field."""
+    path = Path(path)
+    data, origins = _resolve(path, ())
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise InputError(
-            [
-                Issue(
-                    table="scenario",
-                    file=str(path),
-                    column=".".join(str(p) for p in err["loc"]),
-                    message=("unknown setting" if err["type"] == "extra_forbidden" else err["msg"]),
-                )
-                for err in exc.errors()
-            ]
-        ) from None
-    dataset = Path(scenario.dataset)
-    if not dataset.is_absolute():
-        dataset = (path.parent / dataset).resolve()
-    return scenario.model_copy(update={"dataset": str(dataset)})
+        raise InputError(_issues(exc, origins, default=str(path))) from None
+    data_changes = [i for i, c in enumerate(data.get("changes") or []) if c.get("type") not in _SETTINGS_CHANGES]
+    scenario._origins = {**origins, "changes": [origins["changes"][i] for i in data_changes]}
+    return scenario
+
+
+def _issues(exc: ValidationError, origins: dict[str, list[tuple[str, int]]], default: str) -> list[Issue]:
+    issues = []
+    for err in exc.errors():
+        loc = err["loc"]
+        file, where = default, ".".join(str(p) for p in loc)
+        if len(loc) >= 2 and loc[0] in _LIST_KEYS and isinstance(loc[1], int) and loc[1] < len(origins[loc[0]]):
+            file, local = origins[loc[0]][loc[1]]
+            where = ".".join(str(p) for p in (loc[0], local, *loc[2:]))
+        message = "unknown setting" if err["type"] == "extra_forbidden" else err["msg"]
+        issues.append(Issue(table="scenario", file=file, column=where, message=message))
+    return issues
+
+
+def origin_of(scenario: Scenario, key: str, index: int) -> tuple[str | None, int]:
+    """(file, position in that file) of ``scenario.<key>[index]``, for messages."""
+    origins = scenario._origins.get(key) or []
+    return origins[index] if index < len(origins) else (None, index)

@@ -119,10 +119,7 @@ def coerce_table(
 
     for name, f in fields.items():
         kind, optional, choices = _field_kind(f.annotation)
-        if name not in raw.columns:
-            out[name] = pd.Series([f.default] * len(raw), index=raw.index, dtype=object)
-            continue
-        col = raw[name]
+        col = raw[name] if name in raw.columns else pd.Series([f.default] * len(raw), index=raw.index, dtype=object)
         blank = _blank(col)
         if f.is_required() and not optional:
             checker.add(blank, name, "is empty but required")

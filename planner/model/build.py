@@ -18,6 +18,8 @@ class BuiltModel:
     vars: Variables
     problem: Problem
     objective_parts: dict[str, cp_model.LinearExprT]
+    assumptions: list[tuple[cp_model.IntVar, str]]
+    unbuildable: list[tuple[str, str]]
 
 
 def build_model(problem: Problem, hard_rules=HARD_RULES, soft_rules=SOFT_RULES) -> BuiltModel:
@@ -29,4 +31,5 @@ def build_model(problem: Problem, hard_rules=HARD_RULES, soft_rules=SOFT_RULES) 
         rule(ctx)
     parts = {rule.__name__: rule(ctx) for rule in soft_rules}
     model.minimize(sum(parts.values()))
-    return BuiltModel(model, ctx.vars, problem, parts)
+    model.add_assumptions([literal for literal, _ in ctx.assumptions])
+    return BuiltModel(model, ctx.vars, problem, parts, ctx.assumptions, ctx.unbuildable)

@@ -4,7 +4,8 @@ and which intervention starts could help. Pure pandas and Python; no solver.
 Pruning here is *exact*: it only drops decisions that cannot improve any plan.
 
 - A slate candidate is an eligible (employee, critical role) pair: not the incumbent, open to move,
-  within ``max_level_jump`` / ``max_level_drop`` grades, from a family that feeds the role's.
+  within ``max_level_jump`` / ``max_level_drop`` grades, from a family that feeds the role's, and not
+  leaving (``leave_quarter``) at or before the quarter the role is needed.
 - An intervention start is kept for an employee only if the intervention raises a skill towards a
   level that one of their eligible roles requires (or that another kept intervention needs as a
   prerequisite), fits their learning hours, starts in its window and ends before the latest quarter
@@ -52,6 +53,8 @@ class Problem:
     current: dict[tuple[str, str], int]  # (employee, skill) -> level today
     hours: dict[str, float]  # employee -> learning hours per quarter
     starts: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (employee, intervention) -> start quarters
+    baseline_slates: set[tuple[str, str, int]] = field(default_factory=set)  # (employee, role, rank) of a baseline plan
+    baseline_starts: set[tuple[str, str, int]] = field(default_factory=set)  # (employee, intervention, quarter)
 
     def level_now(self, employee: str, skill: str) -> int:
         return self.current.get((employee, skill), 0)
@@ -81,13 +84,15 @@ def eligible_pairs(org: Organisation, scenario: Scenario) -> pd.DataFrame:
     policy = scenario.policy
     roles = org.roles
     critical = roles[roles["critical"]][["role_id", "family", "level", "incumbent_id"]]
-    emp = org.employees[org.employees["open_to_move"]][["employee_id", "role_id"]]
+    critical = critical.assign(need=critical["role_id"].map(need_quarter(roles[roles["critical"]], scenario.horizon_quarters)))
+    emp = org.employees[org.employees["open_to_move"]][["employee_id", "role_id", "leave_quarter"]]
     own = roles[["role_id", "family", "level"]].rename(columns={"role_id": "own_role", "family": "own_family", "level": "own_level"})
     emp = emp.rename(columns={"role_id": "own_role"}).merge(own, on="own_role")
     pairs = emp.merge(critical, how="cross")
     step = pairs["level"] - pairs["own_level"]
     keep = (step <= policy.max_level_jump) & (-step <= policy.max_level_drop)
     keep &= pairs["incumbent_id"].isna() | (pairs["incumbent_id"] != pairs["employee_id"])
+    keep &= pairs["leave_quarter"].isna() | (pairs["need"] < pairs["leave_quarter"])
     moves = org.family_moves
     if moves is not None and not moves.empty:
         feeds = set(zip(moves["from_family"], moves["to_family"]))
@@ -97,8 +102,19 @@ def eligible_pairs(org: Organisation, scenario: Scenario) -> pd.DataFrame:
     return pairs.loc[keep, ["employee_id", "role_id"]].reset_index(drop=True)
 
 
-def build_problem(org: Organisation, scenario: Scenario) -> Problem:
-    """Prepare the problem data for ``scenario`` on ``org`` (see the module docstring for the pruning)."""
+def startable(info: InterventionInfo, quarter: int, horizon: int, leave: int | None = None) -> bool:
+    """Whether the intervention may start in ``quarter``: inside its window, ending inside the horizon
+    and before the participant leaves."""
+    end = quarter + info.duration
+    return (info.earliest <= quarter and (info.latest is None or quarter <= info.latest) and end <= horizon
+            and (leave is None or end <= leave))
+
+
+def build_problem(org: Organisation, scenario: Scenario, baseline=None) -> Problem:
+    """Prepare the problem data for ``scenario`` on ``org`` (see the module docstring for the pruning).
+
+    Locked starts and a ``baseline`` plan's starts are kept even where pruning would drop them (when
+    they can start at all), so that the model can honour the lock or price the change exactly."""
     horizon = scenario.horizon_quarters
     need = need_quarter(org.roles[org.roles["critical"]], horizon).to_dict()
     critical = list(need)
@@ -142,12 +158,21 @@ def build_problem(org: Organisation, scenario: Scenario) -> Problem:
             achievers[k].append((info.intervention_id, to))
 
     hours = org.employees.set_index("employee_id")["learning_hours_per_quarter"].astype(float).to_dict()
+    leaves = org.employees.set_index("employee_id")["leave_quarter"].dropna().astype(int).to_dict()
     targets: dict[str, set[Target]] = defaultdict(set)
     deadline: dict[str, int] = defaultdict(int)
     for (e, r), gaps in unmet.items():
         if gaps:
             targets[e].update(gaps)
             deadline[e] = max(deadline[e], need[r])
+
+    kept: list[tuple[str, str, int]] = [(lk.employee_id, lk.intervention_id, lk.start_quarter) for lk in scenario.locks]
+    if baseline is not None:
+        kept += [(a.employee_id, a.intervention_id, a.start_quarter) for a in baseline.learning]
+    for e, i, t in kept:  # their prerequisites become targets, so enablers stay in the model
+        if i in interventions:
+            targets[e].update((k, lo) for k, lo, _ in interventions[i].effects if current.get((e, k), 0) < lo)
+            deadline[e] = max(deadline[e], t)
 
     starts: dict[tuple[str, str], list[int]] = {}
     for e, wanted in targets.items():
@@ -166,15 +191,22 @@ def build_problem(org: Organisation, scenario: Scenario) -> Problem:
                 frontier += [(k2, lo) for k2, lo, _ in info.effects if current.get((e, k2), 0) < lo]
         for i in sorted(useful):
             info = interventions[i]
-            last = min(horizon, deadline[e]) - info.duration
+            last = min(horizon, deadline[e], leaves.get(e, horizon)) - info.duration
             if info.latest is not None:
                 last = min(last, info.latest)
             quarters = list(range(info.earliest, last + 1))
             if quarters:
                 starts[(e, i)] = quarters
 
+    for e, i, t in kept:
+        if i in interventions and e in hours and startable(interventions[i], t, horizon, leaves.get(e)):
+            starts[(e, i)] = sorted(set(starts.get((e, i), [])) | {t})
+
     problem = Problem(scenario, horizon, critical, need, {r: float(ext[r]) for r in critical}, pairs, unmet,
                       interventions, current, hours, starts)
+    if baseline is not None:
+        problem.baseline_slates = {(s.employee_id, s.role_id, s.rank) for s in baseline.slates}
+        problem.baseline_starts = {(a.employee_id, a.intervention_id, a.start_quarter) for a in baseline.learning}
     problem.pairs["reachable"] = [
         all(problem.achievers(e, g, need[r]) for g in unmet[(e, r)]) for e, r in zip(pairs["employee_id"], pairs["role_id"])
     ]

@@ -9,7 +9,7 @@ finished plan without the solver.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -23,6 +23,14 @@ class BuildContext:
     model: cp_model.CpModel
     vars: Variables
     problem: Problem
+    assumptions: list[tuple[cp_model.IntVar, str]] = field(default_factory=list)  # (literal, planner's words)
+    unbuildable: list[tuple[str, str]] = field(default_factory=list)  # (override, why it cannot hold at all)
+
+    def assume(self, label: str) -> cp_model.IntVar:
+        """A literal that switches on an overriding decision; on infeasibility CP-SAT names a set of them."""
+        literal = self.model.new_bool_var(f"assume[{label}]")
+        self.assumptions.append((literal, label))
+        return literal
 
 
 def _money(x: float) -> int:
@@ -162,8 +170,34 @@ def max_slates(ctx: BuildContext) -> int:
     return 0
 
 
+def overrides(ctx: BuildContext) -> int:
+    """Hard rule: pins put a person on a slate (at a rank, if given), vetoes keep them off, locks keep
+    an intervention booked at its quarter. Each is guarded by an assumption literal so that an
+    infeasible set can be named; one that no plan could honour (an ineligible pin, a lock outside the
+    intervention's window) is recorded in ``ctx.unbuildable`` instead."""
+    v, p = ctx.vars, ctx.problem
+    for pin in p.scenario.pins:
+        ranks = [pin.rank] if pin.rank else range(1, v.depth + 1)
+        options = [v.slate(pin.employee_id, pin.role_id, k) for k in ranks]
+        if any(o is None for o in options) or pin.rank and pin.rank > v.depth:
+            ctx.unbuildable.append((pin.label(), "slate_eligibility" if pin.rank is None or pin.rank <= v.depth else "slate_structure"))
+            continue
+        ctx.model.add(sum(options) == 1).only_enforce_if(ctx.assume(pin.label()))
+    for veto in p.scenario.vetoes:
+        options = [o for k in range(1, v.depth + 1) if (o := v.slate(veto.employee_id, veto.role_id, k)) is not None]
+        if options:
+            ctx.model.add(sum(options) == 0).only_enforce_if(ctx.assume(veto.label()))
+    for lock in p.scenario.locks:
+        start = v.start(lock.employee_id, lock.intervention_id, lock.start_quarter)
+        if start is None:
+            ctx.unbuildable.append((lock.label(), "start_window"))
+            continue
+        ctx.model.add(start == 1).only_enforce_if(ctx.assume(lock.label()))
+    return 0
+
+
 HARD_RULES = (intervention_once, prerequisites, readiness, learning_hours, seats, budget, slate_structure,
-              first_rank_once, max_slates)
+              first_rank_once, max_slates, overrides)
 
 # Slate eligibility (incumbent, open_to_move, grade steps, family moves) is a hard rule enforced by
 # which slate variables exist: see planner.model.problem.eligible_pairs.
@@ -220,4 +254,26 @@ def early_development(ctx: BuildContext) -> cp_model.LinearExpr:
     return sum(_money(w * (t + p.interventions[i].duration)) * var for (e, i, t), var in ctx.vars.starts())
 
 
-SOFT_RULES = (training_spend, external_hire, ready_successors, candidate_quality, aspiration, early_development)
+def stability(ctx: BuildContext) -> cp_model.LinearExpr:
+    """Soft rule (re-planning only): weights.change_slate per slate entry that came in, left or changed
+    rank against the baseline plan, weights.change_learning per intervention added, cancelled or moved
+    (money units per changed decision; the same count as ``planner.compare``)."""
+    p, v = ctx.problem, ctx.vars
+    if not p.baseline_slates and not p.baseline_starts:
+        return 0
+    w_slate, w_learn = _money(p.scenario.weights.change_slate), _money(p.scenario.weights.change_learning)
+    terms = []
+    for e, r, k in p.baseline_slates:  # left, or moved rank
+        var = v.slate(e, r, k)
+        terms.append(w_slate * (1 - var) if var is not None else w_slate)
+    base_pairs = {(e, r) for e, r, _ in p.baseline_slates}
+    terms += [w_slate * var for (e, r, k), var in v.slate_entries() if (e, r) not in base_pairs]  # came in
+    for e, i, t in p.baseline_starts:  # cancelled, or moved
+        var = v.start(e, i, t)
+        terms.append(w_learn * (1 - var) if var is not None else w_learn)
+    base_learning = {(e, i) for e, i, _ in p.baseline_starts}
+    terms += [w_learn * var for (e, i, t), var in v.starts() if (e, i) not in base_learning]  # added
+    return sum(terms)
+
+
+SOFT_RULES = (training_spend, external_hire, ready_successors, candidate_quality, aspiration, early_development, stability)

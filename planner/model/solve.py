@@ -14,12 +14,12 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from planner import __version__
-from planner.checker import evaluate
+from planner.checker import decision_changes, evaluate
 from planner.domain import Organisation
 from planner.io import dataset_fingerprint
 from planner.model.build import build_model
 from planner.model.problem import build_problem
-from planner.plan import Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry
+from planner.plan import LEARNING_COLUMNS, Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry
 from planner.scenario import Scenario, SolverConfig
 from planner.scoring import OBJECTIVE_SCALE
 
@@ -93,28 +93,78 @@ def _target_roles(problem, slates: list[tuple[str, str, int]], starts: list[tupl
     return out
 
 
+def _why_unbuildable(org: Organisation, scenario: Scenario, label: str, rule: str) -> str:
+    """The checker's own words for an override no plan can honour (an ineligible pin, an impossible lock)."""
+    from planner.checker import HARD_RULES as CHECKS, PlanContext
+
+    for pin in scenario.pins:
+        if pin.label() == label:
+            slate = pd.DataFrame([dict(role_id=pin.role_id, rank=pin.rank or 1, employee_id=pin.employee_id)])
+            ctx = PlanContext(org, scenario, slate, pd.DataFrame(columns=["employee_id", "intervention_id", "start_quarter", "end_quarter", "cost"]))
+            found = [str(v) for check in CHECKS for v in check(ctx)]
+            return "; ".join(found) or f"[{rule}] rank {pin.rank} is beyond bench_depth {scenario.policy.bench_depth}"
+    for lock in scenario.locks:
+        if lock.label() == label:
+            info = org.interventions.set_index("intervention_id").loc[lock.intervention_id]
+            row = dict(employee_id=lock.employee_id, intervention_id=lock.intervention_id, start_quarter=lock.start_quarter,
+                       end_quarter=lock.start_quarter + int(info.duration_quarters) - 1, cost=float(info.cost))
+            ctx = PlanContext(org, scenario, pd.DataFrame(columns=["role_id", "rank", "employee_id"]), pd.DataFrame([row]))
+            found = [str(v) for check in CHECKS for v in check(ctx) if v.rule in ("start_window", "leavers", "learning_hours")]
+            return "; ".join(found) or f"[{rule}] cannot start in quarter {lock.start_quarter}"
+    return f"[{rule}]"
+
+
+def _feasible(problem, labels: set[str], hard_rules) -> bool:
+    built = build_model(problem, hard_rules=hard_rules, soft_rules=())
+    built.model.clear_assumptions()
+    built.model.add_assumptions([lit for lit, label in built.assumptions if label in labels])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 30
+    return solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def explain_conflict(problem, core: list[str]) -> tuple[list[str], list[str]]:
+    """Shrink a set of overrides that cannot hold together to a minimal one (deletion filter: drop each
+    member that is not needed for the conflict), and name the hard rules it breaks (the rule families
+    whose removal alone lets it hold)."""
+    from planner.model.rules import HARD_RULES, overrides
+
+    needed = list(core)
+    for label in list(needed):
+        rest = set(needed) - {label}
+        if not _feasible(problem, rest, HARD_RULES):
+            needed.remove(label)
+    rules = [rule.__name__ for rule in HARD_RULES if rule is not overrides
+             and _feasible(problem, set(needed), tuple(r for r in HARD_RULES if r is not rule))]
+    return needed, rules
+
+
 def solve(
     org: Organisation,
     scenario: Scenario,
     on_progress: Optional[ProgressFn] = None,
     stop: Optional[threading.Event] = None,
     scenario_file: Optional[str] = None,
+    baseline: Optional[Plan] = None,
+    baseline_name: Optional[str] = None,
 ) -> Plan:
     """Choose slates and schedule development for ``scenario`` on ``org``.
 
     Returns a :class:`Plan` whose readiness and KPIs are recomputed by the checker from the chosen
     decisions. Status OPTIMAL means proven best; FEASIBLE carries the gap to the proven bound;
-    INFEASIBLE / UNKNOWN carry no decisions and a message saying why.
+    INFEASIBLE / UNKNOWN carry no decisions and a message saying why (for conflicting pins, vetoes
+    and locks: a minimal set of them and the rules they break). With a ``baseline`` plan, changing
+    its decisions costs weights.change_slate / change_learning each.
     """
     started = time.monotonic()
-    problem = build_problem(org, scenario)
+    problem = build_problem(org, scenario, baseline)
     built = build_model(problem)
-    solver = solver_parameters(scenario.solver)
-    watcher = _Watcher(on_progress, stop, started)
-    code = solver.solve(built.model, watcher)
-    status = solver.status_name(code)
-    elapsed = time.monotonic() - started
-
+    base = None
+    if baseline is not None:
+        base = dict(name=baseline_name or baseline.meta.scenario,
+                    slates=[[s.role_id, s.rank, s.employee_id] for s in baseline.slates],
+                    learning=[[a.employee_id, a.intervention_id, a.start_quarter] for a in baseline.learning])
     meta = PlanMeta(
         scenario=scenario.name,
         scenario_file=scenario_file,
@@ -128,35 +178,60 @@ def solve(
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         planner_version=__version__,
         scenario_settings=scenario.model_dump(),
+        baseline=base,
     )
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+
+    def no_plan(status: str, reason: str) -> Plan:
         empty = evaluate(org, scenario, pd.DataFrame(columns=["role_id", "rank", "employee_id"]),
                          pd.DataFrame(columns=["employee_id", "intervention_id", "start_quarter", "end_quarter", "cost"]))
+        kpis = Kpis(**{k: v for k, v in empty.kpis.items() if k in Kpis.model_fields}, status=status,
+                    solve_seconds=round(time.monotonic() - started, 3))
+        return Plan(meta=meta.model_copy(update={"message": reason}), kpis=kpis)
+
+    if built.unbuildable:
+        reasons = [f"{label} cannot hold: {_why_unbuildable(org, scenario, label, rule)}" for label, rule in built.unbuildable]
+        return no_plan("INFEASIBLE", "; ".join(reasons))
+
+    solver = solver_parameters(scenario.solver)
+    watcher = _Watcher(on_progress, stop, started)
+    code = solver.solve(built.model, watcher)
+    status = solver.status_name(code)
+    elapsed = time.monotonic() - started
+
+    if code == cp_model.INFEASIBLE and built.assumptions:
+        by_index = {lit.index: label for lit, label in built.assumptions}
+        core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
+        needed, rules = explain_conflict(problem, core or list(by_index.values()))
+        return no_plan("INFEASIBLE", f"these cannot hold together: {' + '.join(needed)}"
+                       + (f" (they break: {', '.join(rules)})" if rules else ""))
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         reason = {
             "INFEASIBLE": "the scenario's hard rules contradict each other",
             "UNKNOWN": f"no plan found within {scenario.solver.time_limit_seconds:g} s; raise solver.time_limit_seconds",
             "MODEL_INVALID": "the model is invalid (a bug: please report it with the scenario)",
         }.get(status, status)
-        kpis = Kpis(**{k: v for k, v in empty.kpis.items() if k in Kpis.model_fields}, status=status, solve_seconds=elapsed)
-        return Plan(meta=meta.model_copy(update={"message": reason}), kpis=kpis)
+        return no_plan(status, reason)
 
     value = solver.boolean_value
     starts = built.vars.chosen_starts(value)
     slates = built.vars.chosen_slates(value)
     targets = _target_roles(problem, slates, starts)
+    department = org.employees.set_index("employee_id")["department"]
+    label = scenario.quarter_label
     learning = pd.DataFrame(
         [
             dict(employee_id=e, intervention_id=i, start_quarter=t, end_quarter=t + problem.interventions[i].duration - 1,
-                 cost=problem.interventions[i].cost, target_role_id=targets[(e, i)])
+                 cost=problem.interventions[i].cost, target_role_id=targets[(e, i)], department=department[e],
+                 start_label=label(t), end_label=label(t + problem.interventions[i].duration - 1))
             for e, i, t in sorted(starts, key=lambda s: (s[0], s[2], s[1]))
         ],
-        columns=["employee_id", "intervention_id", "start_quarter", "end_quarter", "cost", "target_role_id"],
+        columns=LEARNING_COLUMNS,
     )
     slate_df = pd.DataFrame(
         [dict(role_id=r, rank=k, employee_id=e) for e, r, k in sorted(slates, key=lambda s: (s[1], s[2]))],
         columns=["role_id", "rank", "employee_id"],
     )
-    ev = evaluate(org, scenario, slate_df, learning)
+    ev = evaluate(org, scenario, slate_df, learning, base)
     bound = solver.best_objective_bound / OBJECTIVE_SCALE
     objective = ev.objective
     kpis = Kpis(
@@ -167,12 +242,14 @@ def solve(
         gap=relative_gap(objective, bound),
         solve_seconds=round(elapsed, 3),
         objective_parts={k: round(v, 2) for k, v in ev.objective_parts.items()},
+        decisions_changed=sum(decision_changes(slate_df, learning, base)) if base else None,
     )
     return Plan(
         meta=meta,
         kpis=kpis,
         slates=[SlateEntry(role_id=s.role_id, rank=int(s.rank), employee_id=s.employee_id,
-                           ready_quarter=None if pd.isna(s.ready_quarter) else int(s.ready_quarter), readiness=s.readiness)
+                           ready_quarter=None if pd.isna(s.ready_quarter) else int(s.ready_quarter), readiness=s.readiness,
+                           ready_label=None if pd.isna(s.ready_quarter) else label(int(s.ready_quarter)))
                 for s in ev.slates.itertuples(index=False)],
         learning=[LearningAssignment(**r) for r in learning.to_dict("records")],
     )
