@@ -24,11 +24,12 @@ from planner.domain import Organisation
 from planner.errors import InputError, Issue, PlanningError
 from planner.plan import Kpis, Plan, read_plan, write_plan
 from planner.scenario import Scenario, load_scenario
+from planner.store import PlanStore
 
 __all__ = [
-    "CheckReport", "InputError", "Issue", "Kpis", "Organisation", "Plan", "PlanningError", "Scenario",
-    "check", "load", "load_dataset", "load_scenario", "read_plan", "scenario_organisation", "solve", "validate",
-    "write_plan",
+    "CheckReport", "InputError", "Issue", "Kpis", "Organisation", "Plan", "PlanStore", "PlanningError", "Scenario",
+    "check", "compare", "load", "load_dataset", "load_scenario", "read_plan", "scenario_organisation", "solve", "sweep",
+    "validate", "write_plan",
 ]
 
 
@@ -102,6 +103,21 @@ def solve(
             raise InputError(errors)
     return _solve(org, scenario, on_progress=on_progress, stop=stop, scenario_file=scenario_file,
                   baseline=baseline, baseline_name=baseline_name)
+
+
+def compare(plans: list[Plan], labels: Optional[list[str]] = None):
+    """Plans side by side against the first: KPI deltas, slate and learning changes, spend (see planner.comparison)."""
+    from planner.comparison import compare as _compare
+
+    return _compare(plans, labels)
+
+
+def sweep(scenario: Scenario, org: Organisation, parameter: str, values: list[float], workers: int = 2,
+          address: Optional[str] = None, on_point=None):
+    """Solve at each value of a numeric setting; returns the frontier DataFrame (see planner.frontier)."""
+    from planner.frontier import sweep as _sweep
+
+    return _sweep(scenario, org, parameter, values, workers=workers, address=address, on_point=on_point)
 
 
 def check(org: Organisation, scenario: Scenario, plan: Plan) -> CheckReport:

@@ -12,12 +12,15 @@ from enum import Enum
 from pathlib import Path
 from typing import Optional
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
 import planner
+from planner.comparison import render as render_comparison
 from planner.errors import InputError, Issue
 
 app = typer.Typer(help="Succession Planner: optimised succession slates and development plans.", no_args_is_help=True,
@@ -26,6 +29,14 @@ console = Console()
 err = Console(stderr=True)
 
 EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN = 1, 2, 3, 4
+WORKSPACE = typer.Option(Path("workspace"), "--workspace", help="Workspace folder holding the plan store.")
+
+
+def _find_plan(ref: str, workspace: Path) -> planner.Plan:
+    """A plan by folder path, or by name in the workspace's store."""
+    if Path(ref).is_dir():
+        return planner.read_plan(ref)
+    return planner.PlanStore(workspace).load(ref)
 
 
 class Format(str, Enum):
@@ -33,17 +44,15 @@ class Format(str, Enum):
     parquet = "parquet"
 
 
-def _issues_table(issues: list[Issue]) -> Table:
-    table = Table(title="Input problems", show_lines=False)
-    for col in ("severity", "where", "row", "id", "column", "problem"):
-        table.add_column(col, overflow="fold")
+def _print_issues(issues: list[Issue]) -> None:
+    """One line per problem, whole (file, row, ID, column, message), however narrow the terminal."""
     for i in issues:
-        table.add_row(i.severity, i.file or i.table, "" if i.row is None else str(i.row), i.row_id or "", i.column or "", i.message)
-    return table
+        colour = "red" if i.severity == "error" else "yellow"
+        err.print(f"[{colour}]{i.severity}[/{colour}] {escape(str(i))}", soft_wrap=True, highlight=False)
 
 
 def _fail_input(exc: InputError) -> None:
-    err.print(_issues_table(exc.issues))
+    _print_issues(exc.issues)
     err.print(f"[red]{len(exc.issues)} problem(s) in the input; nothing was written.[/red]")
     raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -96,12 +105,24 @@ def solve(
     workers: Optional[int] = typer.Option(None, help="Override solver.num_workers."),
     seed: Optional[int] = typer.Option(None, help="Override solver.random_seed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No live progress display."),
+    baseline: Optional[str] = typer.Option(None, "--baseline", help="Re-plan against this plan (folder or saved name), changing as few decisions as it must."),
+    workspace: Path = WORKSPACE,
+    name: Optional[str] = typer.Option(None, "--name", help="Name of the plan in the workspace (default: scenario + time)."),
+    save: bool = typer.Option(True, "--save/--no-save", help="Save the plan in the workspace's plan store."),
 ) -> None:
-    """Solve a scenario: choose successors, schedule their development, write the plan."""
+    """Solve a scenario: choose successors, schedule their development, save and write the plan."""
+    from planner.store import check_name
+
     try:
         org, scenario = planner.load(scenario_file)
+        if name is not None:
+            check_name(name)
+        base_plan = _find_plan(baseline, workspace) if baseline else None
     except InputError as exc:
         _fail_input(exc)
+    except (ValueError, KeyError, FileNotFoundError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
     overrides = {k: v for k, v in dict(time_limit_seconds=time_limit, num_workers=workers, random_seed=seed).items() if v is not None}
     if overrides:
         scenario = scenario.model_copy(update={"solver": scenario.solver.model_copy(update=overrides)})
@@ -112,7 +133,7 @@ def solve(
     def run() -> None:
         try:
             result.append(planner.solve(scenario, org, on_progress=lambda p: latest.__setitem__(0, p),
-                                        scenario_file=str(scenario_file)))
+                                        scenario_file=str(scenario_file), baseline=base_plan, baseline_name=baseline))
         except BaseException as exc:  # re-raised on the main thread
             result.append(exc)
         finally:
@@ -140,10 +161,146 @@ def solve(
         for line in [str(v) for v in report.violations] + report.mismatches:
             err.print(f"[red]check failed[/red] {line}")
         raise typer.Exit(EXIT_CHECK_FAILED)
-    out = out or Path("plans") / scenario.name
-    planner.write_plan(plan, out, fmt=fmt.value)
     console.print(_summary(plan, scenario))
-    console.print(f"Plan written to [bold]{out}[/bold] (checked: every hard rule holds).")
+    if save:
+        saved = planner.PlanStore(workspace).save(plan, name=name, overwrite=name is not None)
+        console.print(f"Saved in the workspace as [bold]{saved}[/bold] ({workspace}).")
+    if out is not None or not save:
+        out = out or Path("plans") / scenario.name
+        planner.write_plan(plan, out, fmt=fmt.value)
+        console.print(f"Plan written to [bold]{out}[/bold].")
+    console.print("Checked: every hard rule holds.")
+    if base_plan is not None:
+        diff = planner.compare([base_plan, plan], labels=[baseline, "re-plan"])
+        console.print(f"{plan.kpis.decisions_changed} decision(s) changed against the baseline '{baseline}':")
+        for table in render_comparison(diff)[1:3]:
+            console.print(table)
+
+
+@app.command()
+def compare(
+    plans: list[str] = typer.Argument(..., help="Two or more plans: folders or names saved in the workspace. The first is the reference."),
+    workspace: Path = WORKSPACE,
+    csv: Optional[Path] = typer.Option(None, "--csv", help="Also write the comparison tables as CSV into this folder."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the comparison as JSON to this file."),
+) -> None:
+    """Compare plans side by side: KPI deltas, slate changes, learning changes, spend by quarter and department."""
+    if len(plans) < 2:
+        err.print("[red]give at least two plans to compare[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        loaded = [_find_plan(p, workspace) for p in plans]
+    except (KeyError, FileNotFoundError, ValueError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    diff = planner.compare(loaded, labels=plans)
+    for table in render_comparison(diff):
+        console.print(table)
+    if csv:
+        diff.write_csv(csv)
+        console.print(f"Comparison tables written to {csv}.")
+    if json_out:
+        json_out.write_text(diff.to_json())
+        console.print(f"Comparison written to {json_out}.")
+
+
+@app.command()
+def sweep(
+    scenario_file: Path = typer.Argument(..., help="Scenario YAML."),
+    budget: Optional[str] = typer.Option(None, "--budget", help="Budgets to solve at: start:stop:count (0:500000:11) or a,b,c."),
+    param: Optional[str] = typer.Option(None, "--param", help="Any numeric setting: PATH=start:stop:count, e.g. weights.external_hire=0.5:1.5:5."),
+    workers: int = typer.Option(2, "--workers", help="Local processes solving in parallel (1 = in this process)."),
+    dask: Optional[str] = typer.Option(None, "--dask", help="Dask scheduler address (tcp://host:port): solve the points on that cluster."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Also write the frontier to this CSV file."),
+    workspace: Path = WORKSPACE,
+    time_limit: Optional[float] = typer.Option(None, help="Override solver.time_limit_seconds for every point."),
+) -> None:
+    """Solve a scenario at each value of a setting and show the frontier (coverage and cost against it)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from planner.frontier import parse_range, save_frontier
+
+    if (budget is None) == (param is None):
+        err.print("[red]give exactly one of --budget or --param[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        path, spec = ("budget.total", budget) if budget is not None else param.split("=", 1)
+        values = parse_range(spec)
+        org, scenario = planner.load(scenario_file)
+    except InputError as exc:
+        _fail_input(exc)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if time_limit is not None:
+        scenario = scenario.model_copy(update={"solver": scenario.solver.model_copy(update={"time_limit_seconds": time_limit})})
+    with Progress(TextColumn("sweeping {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task(path, total=len(values))
+        try:
+            frontier = planner.sweep(scenario, org, path, values, workers=workers, address=dask,
+                                     on_point=lambda row: bar.advance(task))
+        except ValueError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(EXIT_BAD_INPUT)
+    table = Table(title=f"Frontier of '{scenario.name}' over {path}")
+    for col in ("value", "status", "covered", "coverage", "training", "external hire", "total cost", "bench"):
+        table.add_column(col, justify="right")
+    for r in frontier.itertuples(index=False):
+        table.add_row(f"{r.value:,.6g}", r.status, f"{r.covered_roles}/{r.critical_roles}", f"{r.coverage:.0%}",
+                      _money(r.training_cost), _money(r.external_hire_cost), _money(r.total_cost), f"{r.bench_strength:.2f}")
+    console.print(table)
+    saved = save_frontier(workspace, scenario.name, path, frontier)
+    console.print(f"Frontier saved to {saved}.")
+    if out:
+        frontier.to_csv(out, index=False)
+        console.print(f"Frontier written to {out}.")
+
+
+plans_app = typer.Typer(help="List, show and delete the plans saved in a workspace.", no_args_is_help=True)
+app.add_typer(plans_app, name="plans")
+
+
+@plans_app.command("list")
+def plans_list(workspace: Path = WORKSPACE) -> None:
+    """List saved plans, newest first."""
+    listing = planner.PlanStore(workspace).list()
+    table = Table(title=f"Plans in {workspace}")
+    for col in ("name", "scenario", "created", "status", "covered", "training", "total cost", "gap"):
+        table.add_column(col)
+    for r in listing.itertuples(index=False):
+        table.add_row(r.name, r.scenario, r.created, r.status, f"{r.covered_roles}/{r.critical_roles}",
+                      _money(r.training_cost), _money(r.total_cost), "-" if pd.isna(r.gap) else f"{r.gap:.2%}")
+    console.print(table)
+
+
+@plans_app.command("show")
+def plans_show(name: str, workspace: Path = WORKSPACE) -> None:
+    """Show one saved plan: its KPIs and slates."""
+    try:
+        plan = planner.PlanStore(workspace).load(name)
+    except KeyError as exc:
+        err.print(f"[red]{exc.args[0]}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    scenario = planner.Scenario.model_validate(plan.meta.scenario_settings)
+    console.print(_summary(plan, scenario))
+    table = Table(title="Slates")
+    for col in ("role", "rank", "successor", "ready", "readiness"):
+        table.add_column(col)
+    for s in plan.slates:
+        table.add_row(s.role_id, str(s.rank), s.employee_id, s.ready_label or "-", s.readiness)
+    console.print(table)
+
+
+@plans_app.command("delete")
+def plans_delete(name: str, workspace: Path = WORKSPACE) -> None:
+    """Delete a saved plan."""
+    try:
+        planner.PlanStore(workspace).delete(name)
+    except KeyError as exc:
+        err.print(f"[red]{exc.args[0]}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    console.print(f"Deleted {name}.")
 
 
 @app.command()
@@ -181,8 +338,7 @@ def check(
 def validate(path: Path = typer.Argument(..., help="A dataset folder, an .xlsx workbook, or a scenario YAML.")) -> None:
     """Check input data (and a scenario) and list every problem with its file, row and column."""
     issues = planner.validate(path)
-    if issues:
-        err.print(_issues_table(issues))
+    _print_issues(issues)
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         err.print(f"[red]{len(errors)} error(s)[/red], {len(issues) - len(errors)} warning(s).")

@@ -18,6 +18,13 @@ from planner.errors import InputError, Issue
 _QUARTER_LABEL = re.compile(r"^(\d{4})Q([1-4])$")
 
 
+def quarter_label(start: str, q: int) -> str:
+    """Calendar label of quarter ``q`` counted from ``start`` ('2027Q1', 5 -> '2028Q2')."""
+    year, quarter = _QUARTER_LABEL.match(start).groups()
+    index = int(year) * 4 + int(quarter) - 1 + q
+    return f"{index // 4}Q{index % 4 + 1}"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -77,10 +84,21 @@ class Weights(_Strict):
 class SolverConfig(_Strict):
     """Every CP-SAT setting the planner uses, in one place."""
 
-    time_limit_seconds: float = Field(default=20.0, gt=0, description="Wall-clock limit for the search.")
+    time_limit_seconds: float = Field(
+        default=20.0, gt=0,
+        description="Search limit. In deterministic mode it is CP-SAT's deterministic time (about seconds on an idle "
+        "2-core machine; a busy machine takes longer but finds the same plan), with 3x that in wall-clock time as a "
+        "safety net; otherwise wall-clock seconds.",
+    )
     num_workers: int = Field(default=8, ge=1, description="CP-SAT search workers (8 beats 2 even on 2 cores).")
     random_seed: int = Field(default=0, description="Seed; with the same inputs and workers, the same plan.")
     relative_gap_limit: float = Field(default=0.0, ge=0, description="Stop when the relative gap is at most this.")
+    deterministic: bool = Field(
+        default=True,
+        description="Run CP-SAT's workers in its deterministic interleaved mode, so the same inputs, seed and workers "
+        "give the same plan on any machine load. About 3x slower on the sample than free-running workers "
+        "(false), which may return a different one of several equally good plans.",
+    )
     log_search_progress: bool = Field(default=False, description="Print CP-SAT's own log.")
 
 
@@ -272,9 +290,7 @@ class Scenario(_Strict):
 
     def quarter_label(self, q: int) -> str:
         """Calendar label of quarter ``q`` of the horizon (0 -> start)."""
-        year, quarter = _QUARTER_LABEL.match(self.start).groups()
-        index = int(year) * 4 + int(quarter) - 1 + q
-        return f"{index // 4}Q{index % 4 + 1}"
+        return quarter_label(self.start, q)
 
 
 _LIST_KEYS = ("changes", "pins", "vetoes", "locks")

@@ -8,7 +8,7 @@ import yaml
 import planner
 from factories import base_tables, make_org, make_scenario, solve_checked
 from planner.changes import apply_changes
-from planner.compare import compare
+from planner.comparison import compare
 from planner.errors import InputError
 from planner.io import write_dataset
 from planner.scenario import load_scenario

@@ -22,8 +22,12 @@ class BuiltModel:
     unbuildable: list[tuple[str, str]]
 
 
-def build_model(problem: Problem, hard_rules=HARD_RULES, soft_rules=SOFT_RULES) -> BuiltModel:
-    """The model of ``problem`` with the given rule families (tests pass subsets to isolate one rule)."""
+def build_model(problem: Problem, hard_rules=HARD_RULES, soft_rules=SOFT_RULES, explain: bool = False) -> BuiltModel:
+    """The model of ``problem`` with the given rule families (tests pass subsets to isolate one rule).
+
+    Pins, vetoes and locks are guarded by literals. Normally those are fixed true, which presolve
+    removes; with ``explain`` they become CP-SAT assumptions, so that an infeasible solve names a
+    set of them (assumptions switch off much of presolve, so they are only used to explain)."""
     model = cp_model.CpModel()
     model.name = f"succession[{problem.scenario.name}]"
     ctx = BuildContext(model, Variables(model, problem), problem)
@@ -31,5 +35,10 @@ def build_model(problem: Problem, hard_rules=HARD_RULES, soft_rules=SOFT_RULES) 
         rule(ctx)
     parts = {rule.__name__: rule(ctx) for rule in soft_rules}
     model.minimize(sum(parts.values()))
-    model.add_assumptions([literal for literal, _ in ctx.assumptions])
+    literals = [literal for literal, _ in ctx.assumptions]
+    if explain:
+        model.add_assumptions(literals)
+    else:
+        for literal in literals:
+            model.add(literal == 1)
     return BuiltModel(model, ctx.vars, problem, parts, ctx.assumptions, ctx.unbuildable)

@@ -14,7 +14,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from planner import __version__
-from planner.checker import decision_changes, evaluate
+from planner.checker import check_plan, decision_changes, evaluate
 from planner.domain import Organisation
 from planner.io import dataset_fingerprint
 from planner.model.build import build_model
@@ -65,7 +65,12 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 def solver_parameters(config: SolverConfig) -> cp_model.CpSolver:
     """A CP-SAT solver set up from the one config object."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = config.time_limit_seconds
+    if config.deterministic:
+        solver.parameters.interleave_search = True
+        solver.parameters.max_deterministic_time = config.time_limit_seconds
+        solver.parameters.max_time_in_seconds = 3 * config.time_limit_seconds
+    else:
+        solver.parameters.max_time_in_seconds = config.time_limit_seconds
     solver.parameters.num_workers = config.num_workers
     solver.parameters.random_seed = config.random_seed
     solver.parameters.relative_gap_limit = config.relative_gap_limit
@@ -115,13 +120,24 @@ def _why_unbuildable(org: Organisation, scenario: Scenario, label: str, rule: st
 
 
 def _feasible(problem, labels: set[str], hard_rules) -> bool:
-    built = build_model(problem, hard_rules=hard_rules, soft_rules=())
+    built = build_model(problem, hard_rules=hard_rules, soft_rules=(), explain=True)
     built.model.clear_assumptions()
     built.model.add_assumptions([lit for lit, label in built.assumptions if label in labels])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 30
     return solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _core(problem) -> list[str]:
+    """Overrides that CP-SAT reports as sufficient for infeasibility (all of them if it gives none)."""
+    built = build_model(problem, soft_rules=(), explain=True)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 60
+    solver.solve(built.model)
+    by_index = {lit.index: label for lit, label in built.assumptions}
+    return [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index] or list(by_index.values())
 
 
 def explain_conflict(problem, core: list[str]) -> tuple[list[str], list[str]]:
@@ -140,6 +156,46 @@ def explain_conflict(problem, core: list[str]) -> tuple[list[str], list[str]]:
     return needed, rules
 
 
+def _decisions_plan(org, scenario, problem, slates, starts, meta, base, kpi_extra: dict) -> Plan:
+    """A plan from chosen decisions, its readiness and KPIs recomputed by the checker."""
+    targets = _target_roles(problem, slates, starts)
+    department = org.employees.set_index("employee_id")["department"]
+    label = scenario.quarter_label
+    duration = {i: int(d) for i, d in zip(org.interventions["intervention_id"], org.interventions["duration_quarters"])}
+    cost = {i: float(c) for i, c in zip(org.interventions["intervention_id"], org.interventions["cost"])}
+    rows = [
+        dict(employee_id=e, intervention_id=i, start_quarter=t, end_quarter=t + duration[i] - 1, cost=cost[i],
+             target_role_id=targets[(e, i)], department=department[e], start_label=label(t),
+             end_label=label(t + duration[i] - 1))
+        for e, i, t in sorted(starts, key=lambda s: (s[0], s[2], s[1]))
+    ]
+    learning = pd.DataFrame(rows, columns=LEARNING_COLUMNS)
+    slate_df = pd.DataFrame(
+        [dict(role_id=r, rank=k, employee_id=e) for e, r, k in sorted(slates, key=lambda s: (s[1], s[2]))],
+        columns=["role_id", "rank", "employee_id"],
+    )
+    ev = evaluate(org, scenario, slate_df, learning, base)
+    bound = kpi_extra.pop("best_bound", None)
+    kpis = Kpis(
+        **ev.kpis,
+        objective=round(ev.objective, 2),
+        best_bound=None if bound is None else round(bound, 2),
+        gap=relative_gap(ev.objective, bound),
+        objective_parts={k: round(v, 2) for k, v in ev.objective_parts.items()},
+        decisions_changed=sum(decision_changes(slate_df, learning, base)) if base else None,
+        **kpi_extra,
+    )
+    return Plan(
+        meta=meta,
+        kpis=kpis,
+        slates=[SlateEntry(role_id=s.role_id, rank=int(s.rank), employee_id=s.employee_id,
+                           ready_quarter=None if pd.isna(s.ready_quarter) else int(s.ready_quarter), readiness=s.readiness,
+                           ready_label=None if pd.isna(s.ready_quarter) else label(int(s.ready_quarter)))
+                for s in ev.slates.itertuples(index=False)],
+        learning=[LearningAssignment(**r) for r in rows],
+    )
+
+
 def solve(
     org: Organisation,
     scenario: Scenario,
@@ -148,18 +204,24 @@ def solve(
     scenario_file: Optional[str] = None,
     baseline: Optional[Plan] = None,
     baseline_name: Optional[str] = None,
+    method: str = "cp-sat",
 ) -> Plan:
     """Choose slates and schedule development for ``scenario`` on ``org``.
 
-    Returns a :class:`Plan` whose readiness and KPIs are recomputed by the checker from the chosen
-    decisions. Status OPTIMAL means proven best; FEASIBLE carries the gap to the proven bound;
-    INFEASIBLE / UNKNOWN carry no decisions and a message saying why (for conflicting pins, vetoes
-    and locks: a minimal set of them and the rules they break). With a ``baseline`` plan, changing
-    its decisions costs weights.change_slate / change_learning each.
+    ``method="cp-sat"`` (default) optimises, starting from the readiness-ranking baseline as a
+    complete hint and never returning a plan worse than it; ``method="greedy"`` returns that
+    baseline (planner.greedy) with no bound. The plan's readiness and KPIs are recomputed by the
+    checker from the chosen decisions. Status OPTIMAL means proven best; FEASIBLE carries the gap
+    to the proven bound; INFEASIBLE / UNKNOWN carry no decisions and a message saying why (for
+    conflicting pins, vetoes and locks: a minimal set of them and the rules they break). With a
+    ``baseline`` plan, changing its decisions costs weights.change_slate / change_learning each.
     """
+    from planner.greedy import greedy_decisions
+
+    if method not in ("cp-sat", "greedy"):
+        raise ValueError(f"unknown method {method!r}: use 'cp-sat' or 'greedy'")
     started = time.monotonic()
     problem = build_problem(org, scenario, baseline)
-    built = build_model(problem)
     base = None
     if baseline is not None:
         base = dict(name=baseline_name or baseline.meta.scenario,
@@ -173,6 +235,7 @@ def solve(
         start=scenario.start,
         horizon_quarters=scenario.horizon_quarters,
         budget_total=scenario.budget.total,
+        method=method,
         solver=scenario.solver.model_dump(),
         seed=scenario.solver.random_seed,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -188,20 +251,24 @@ def solve(
                     solve_seconds=round(time.monotonic() - started, 3))
         return Plan(meta=meta.model_copy(update={"message": reason}), kpis=kpis)
 
+    greedy_slates, greedy_starts = greedy_decisions(org, scenario, problem)
+    if method == "greedy":
+        return _decisions_plan(org, scenario, problem, greedy_slates, greedy_starts, meta, base,
+                               dict(status="FEASIBLE", solve_seconds=round(time.monotonic() - started, 3)))
+
+    built = build_model(problem)
     if built.unbuildable:
         reasons = [f"{label} cannot hold: {_why_unbuildable(org, scenario, label, rule)}" for label, rule in built.unbuildable]
         return no_plan("INFEASIBLE", "; ".join(reasons))
+    built.vars.hint(built.model, set(greedy_starts), set(greedy_slates))
 
     solver = solver_parameters(scenario.solver)
     watcher = _Watcher(on_progress, stop, started)
     code = solver.solve(built.model, watcher)
     status = solver.status_name(code)
-    elapsed = time.monotonic() - started
 
     if code == cp_model.INFEASIBLE and built.assumptions:
-        by_index = {lit.index: label for lit, label in built.assumptions}
-        core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
-        needed, rules = explain_conflict(problem, core or list(by_index.values()))
+        needed, rules = explain_conflict(problem, _core(problem))
         return no_plan("INFEASIBLE", f"these cannot hold together: {' + '.join(needed)}"
                        + (f" (they break: {', '.join(rules)})" if rules else ""))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -213,43 +280,13 @@ def solve(
         return no_plan(status, reason)
 
     value = solver.boolean_value
-    starts = built.vars.chosen_starts(value)
-    slates = built.vars.chosen_slates(value)
-    targets = _target_roles(problem, slates, starts)
-    department = org.employees.set_index("employee_id")["department"]
-    label = scenario.quarter_label
-    learning = pd.DataFrame(
-        [
-            dict(employee_id=e, intervention_id=i, start_quarter=t, end_quarter=t + problem.interventions[i].duration - 1,
-                 cost=problem.interventions[i].cost, target_role_id=targets[(e, i)], department=department[e],
-                 start_label=label(t), end_label=label(t + problem.interventions[i].duration - 1))
-            for e, i, t in sorted(starts, key=lambda s: (s[0], s[2], s[1]))
-        ],
-        columns=LEARNING_COLUMNS,
-    )
-    slate_df = pd.DataFrame(
-        [dict(role_id=r, rank=k, employee_id=e) for e, r, k in sorted(slates, key=lambda s: (s[1], s[2]))],
-        columns=["role_id", "rank", "employee_id"],
-    )
-    ev = evaluate(org, scenario, slate_df, learning, base)
     bound = solver.best_objective_bound / OBJECTIVE_SCALE
-    objective = ev.objective
-    kpis = Kpis(
-        **ev.kpis,
-        status=status,
-        objective=round(objective, 2),
-        best_bound=round(bound, 2),
-        gap=relative_gap(objective, bound),
-        solve_seconds=round(elapsed, 3),
-        objective_parts={k: round(v, 2) for k, v in ev.objective_parts.items()},
-        decisions_changed=sum(decision_changes(slate_df, learning, base)) if base else None,
-    )
-    return Plan(
-        meta=meta,
-        kpis=kpis,
-        slates=[SlateEntry(role_id=s.role_id, rank=int(s.rank), employee_id=s.employee_id,
-                           ready_quarter=None if pd.isna(s.ready_quarter) else int(s.ready_quarter), readiness=s.readiness,
-                           ready_label=None if pd.isna(s.ready_quarter) else label(int(s.ready_quarter)))
-                for s in ev.slates.itertuples(index=False)],
-        learning=[LearningAssignment(**r) for r in learning.to_dict("records")],
-    )
+    plan = _decisions_plan(org, scenario, problem, built.vars.chosen_slates(value), built.vars.chosen_starts(value), meta,
+                           base, dict(status=status, best_bound=bound, solve_seconds=round(time.monotonic() - started, 3)))
+    if status != "OPTIMAL":  # a stopped search may hold a worse plan than the one it started from
+        fallback = _decisions_plan(org, scenario, problem, greedy_slates, greedy_starts, meta, base,
+                                   dict(status=status, best_bound=bound, solve_seconds=plan.kpis.solve_seconds))
+        if fallback.kpis.objective < plan.kpis.objective and check_plan(org, scenario, fallback).ok:
+            return fallback.model_copy(update={"meta": meta.model_copy(update={"message": "the search stopped before "
+                                               "improving on the readiness-ranking baseline, which is returned"})})
+    return plan

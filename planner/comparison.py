@@ -32,7 +32,6 @@ numbers mean the same calendar quarter in each.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Optional
 
@@ -41,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rich.table import Table
 
 from planner.plan import Plan
+from planner.scenario import quarter_label
 
 KPI_ROWS = [
     "coverage", "covered_roles", "critical_roles", "training_cost", "external_hire_cost", "total_cost",
@@ -61,7 +61,6 @@ LEARNING_CHANGE_COLUMNS = ["plan", "employee_id", "intervention_id", "change", "
                            "cost_delta"]
 UNKNOWN_DEPARTMENT = "(unknown)"
 _RESERVED = {"kpi", "quarter", "label", "department"}
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 
 
 class Comparison(BaseModel):
@@ -252,7 +251,7 @@ def _spend_by_quarter(plans: list[Plan], labels: list[str]) -> pd.DataFrame:
     spend = {label: _spend(p, "start_quarter") for label, p in zip(labels, plans)}
     last = max([p.meta.horizon_quarters - 1 for p in plans] + [int(s.index.max()) for s in spend.values() if len(s)])
     quarters = list(range(last + 1))
-    df = pd.DataFrame({"quarter": quarters, "label": [_quarter_label(plans[0].meta.start, q) for q in quarters]})
+    df = pd.DataFrame({"quarter": quarters, "label": [quarter_label(plans[0].meta.start, q) for q in quarters]})
     for label, s in spend.items():
         df[label] = s.reindex(quarters, fill_value=0.0).astype("float64").to_numpy()
     return df
@@ -265,12 +264,6 @@ def _spend_by_department(plans: list[Plan], labels: list[str]) -> pd.DataFrame:
     for label, s in spend.items():
         df[label] = s.reindex(departments, fill_value=0.0).astype("float64").to_numpy()
     return df
-
-
-def _quarter_label(start: str, q: int) -> str:
-    year, quarter = _QUARTER.match(start).groups()
-    index = int(year) * 4 + int(quarter) - 1 + q
-    return f"{index // 4}Q{index % 4 + 1}"
 
 
 # --- terminal tables -------------------------------------------------------------------------------------

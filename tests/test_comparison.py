@@ -10,7 +10,7 @@ import pytest
 from factories import make_org, make_scenario, solve_checked
 from rich.console import Console
 
-from planner.compare import KPI_ROWS, Comparison, compare, render
+from planner.comparison import KPI_ROWS, Comparison, compare, render
 from planner.plan import Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry, readiness_category
 
 SLATE_KEYS = ["plan", "role_id", "employee_id", "change", "rank_before", "rank_after", "readiness_before",

@@ -1,0 +1,199 @@
+"""The readiness-ranking baseline: what HR systems do today, as a plan our checker accepts.
+
+1. Critical roles are filled in order of criticality (then the earliest need, then the highest
+   external-hire cost).
+2. Each role's eligible candidates are ranked by their current readiness gap (the sum of the levels
+   they lack), then by candidate quality; the slate takes the best ones still allowed
+   (first-rank-once, max slates per person).
+3. For the first successor, it buys the cheapest interventions that close each gap (the cheapest
+   chain per skill, prerequisites included), scheduled as early as hours, seats and windows allow;
+   if that does not finish before the role is needed, or does not fit the remaining budget, it buys
+   nothing for the role.
+
+Pins are placed first (eligible ones), vetoed pairs are skipped and locked interventions are booked
+up front. The
+optimiser starts from this plan (a complete hint) and never returns a worse one.
+Pure Python and pandas: no solver.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+
+import pandas as pd
+
+from planner.domain import Organisation
+from planner.model.problem import Problem, build_problem, startable
+from planner.scenario import Scenario
+
+
+class _Ledger:
+    """Budget, seats and hours already committed."""
+
+    def __init__(self, problem: Problem):
+        self.p = problem
+        self.budget = problem.scenario.budget
+        self.spent = 0.0
+        self.spent_by_quarter: dict[int, float] = defaultdict(float)
+        self.seats: dict[tuple[str, int], int] = defaultdict(int)
+        self.hours: dict[tuple[str, int], float] = defaultdict(float)
+        self.booked: dict[str, list[tuple[str, int]]] = defaultdict(list)  # employee -> [(intervention, start)]
+
+    def fits(self, e: str, i: str, t: int) -> bool:
+        info = self.p.interventions[i]
+        if info.seats is not None and self.seats[(i, t)] >= info.seats:
+            return False
+        per_q = self.budget.per_quarter
+        if per_q is not None and self.spent_by_quarter[t] + info.cost > per_q + 1e-9:
+            return False
+        return all(self.hours[(e, q)] + info.hours <= self.p.hours[e] + 1e-9 for q in range(t, t + info.duration))
+
+    def book(self, e: str, i: str, t: int) -> None:
+        info = self.p.interventions[i]
+        self.spent += info.cost
+        self.spent_by_quarter[t] += info.cost
+        self.seats[(i, t)] += 1
+        for q in range(t, t + info.duration):
+            self.hours[(e, q)] += info.hours
+        self.booked[e].append((i, t))
+
+    def unbook(self, e: str, items: list[tuple[str, int]]) -> None:
+        for i, t in items:
+            info = self.p.interventions[i]
+            self.spent -= info.cost
+            self.spent_by_quarter[t] -= info.cost
+            self.seats[(i, t)] -= 1
+            for q in range(t, t + info.duration):
+                self.hours[(e, q)] -= info.hours
+            self.booked[e].remove((i, t))
+
+    def level(self, e: str, skill: str, quarter: int) -> int:
+        best = self.p.level_now(e, skill)
+        for i, t in self.booked[e]:
+            info = self.p.interventions[i]
+            if t + info.duration <= quarter:
+                best = max(best, max((to for k, _, to in info.effects if k == skill), default=0))
+        return best
+
+
+def _cheapest_chains(problem: Problem):
+    """cost(skill, from_level, to_level) -> (cost, [interventions in order]) via the cheapest chain."""
+    by_skill: dict[str, list] = defaultdict(list)
+    for info in problem.interventions.values():
+        for k, lo, to in info.effects:
+            by_skill[k].append((info.cost, info.intervention_id, lo, to))
+
+    @lru_cache(maxsize=None)
+    def chain(skill: str, have: int, want: int, depth: int = 0) -> tuple[float, tuple[str, ...]]:
+        if have >= want:
+            return 0.0, ()
+        if depth > 5:
+            return float("inf"), ()
+        best = (float("inf"), ())
+        for cost, i, lo, to in by_skill[skill]:
+            if to < want:
+                continue
+            before = chain(skill, have, lo, depth + 1)
+            if before[0] + cost < best[0]:
+                best = (before[0] + cost, before[1] + (i,))
+        return best
+
+    return chain
+
+
+def greedy_decisions(org: Organisation, scenario: Scenario, problem: Problem | None = None):
+    """(slates, starts) of the readiness-ranking baseline: lists of (employee, role, rank) and
+    (employee, intervention, quarter)."""
+    p = problem or build_problem(org, scenario)
+    depth, cap = scenario.policy.bench_depth, scenario.policy.max_slates_per_employee
+    ledger = _Ledger(p)
+    chain = _cheapest_chains(p)
+    leaves = org.employees.set_index("employee_id")["leave_quarter"].dropna().astype(int).to_dict()
+
+    for lock in scenario.locks:
+        ledger.book(lock.employee_id, lock.intervention_id, lock.start_quarter)
+    vetoed = {(v.employee_id, v.role_id) for v in scenario.vetoes}
+
+    roles = org.roles[org.roles["critical"]].assign(need=lambda d: d["role_id"].map(p.need))
+    roles = roles.sort_values(["criticality", "need", "external_hire_cost", "role_id"], ascending=[False, True, False, True])
+    pairs = p.pairs.assign(gap=[sum(lv - p.level_now(e, k) for k, lv in p.unmet[(e, r)])
+                                for e, r in zip(p.pairs["employee_id"], p.pairs["role_id"])])
+    allowed = pd.Series([(e, r) not in vetoed for e, r in zip(pairs["employee_id"], pairs["role_id"])], index=pairs.index, dtype=bool)
+    pairs = pairs.loc[allowed]
+    ranked = {r: g.sort_values(["gap", "quality", "employee_id"], ascending=[True, False, True])["employee_id"].tolist()
+              for r, g in pairs.groupby("role_id")}
+
+    slates: list[tuple[str, str, int]] = []
+    first: set[str] = set()
+    count: dict[str, int] = defaultdict(int)
+    pinned: dict[str, dict[int, str]] = defaultdict(dict)
+    for pin in scenario.pins:
+        if (pin.employee_id, pin.role_id) in p.unmet:  # an ineligible pin is the optimiser's to report
+            pinned[pin.role_id][pin.rank or 0] = pin.employee_id
+
+    for r in roles["role_id"]:
+        chosen: dict[int, str] = {k: e for k, e in pinned[r].items() if k}
+        floating = [e for k, e in pinned[r].items() if not k]
+        pool = floating + [e for e in ranked.get(r, []) if e not in floating]
+        for e in pool:
+            if len(chosen) >= depth:
+                break
+            if e in chosen.values() or count[e] >= cap:
+                continue
+            k = next(k for k in range(1, depth + 1) if k not in chosen)
+            if k == 1 and e in first:
+                continue
+            chosen[k] = e
+        for k in sorted(chosen):
+            e = chosen[k]
+            slates.append((e, r, k))
+            count[e] += 1
+            if k == 1:
+                first.add(e)
+        if 1 in chosen:
+            _develop(p, ledger, chain, chosen[1], r, min(p.need[r], leaves.get(chosen[1], p.horizon)))
+
+    starts = [(e, i, t) for e, items in ledger.booked.items() for i, t in items]
+    return slates, starts
+
+
+def _develop(p: Problem, ledger: _Ledger, chain, e: str, r: str, deadline: int) -> None:
+    """Buy and schedule the cheapest chains closing ``e``'s gaps for ``r``, or nothing."""
+    gaps = [(k, lv) for k, lv in p.unmet[(e, r)] if ledger.level(e, k, deadline) < lv]
+    if not gaps:
+        return
+    wanted: list[str] = []
+    for k, lv in gaps:
+        cost, items = chain(k, ledger.level(e, k, deadline), lv)
+        if cost == float("inf"):
+            return
+        wanted += [i for i in items if i not in wanted and i not in {b for b, _ in ledger.booked[e]}]
+    if ledger.spent + sum(p.interventions[i].cost for i in wanted) > ledger.budget.total + 1e-9:
+        return
+    done: list[tuple[str, int]] = []
+    for i in wanted:
+        info = p.interventions[i]
+        start = next((t for t in range(p.horizon) if startable(info, t, deadline)
+                      and all(ledger.level(e, k, t) >= lo for k, lo, _ in info.effects)
+                      and ledger.fits(e, i, t)), None)
+        if start is None:
+            ledger.unbook(e, done)
+            return
+        ledger.book(e, i, start)
+        done.append((i, start))
+    if any(ledger.level(e, k, deadline) < lv for k, lv in p.unmet[(e, r)]):
+        ledger.unbook(e, done)
+
+
+def greedy_frames(org: Organisation, scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The baseline's slates and learning as the checker's frames."""
+    slates, starts = greedy_decisions(org, scenario)
+    info = org.interventions.set_index("intervention_id")
+    slate_df = pd.DataFrame([dict(role_id=r, rank=k, employee_id=e) for e, r, k in sorted(slates, key=lambda s: (s[1], s[2]))],
+                            columns=["role_id", "rank", "employee_id"])
+    learning = pd.DataFrame(
+        [dict(employee_id=e, intervention_id=i, start_quarter=t, end_quarter=t + int(info.at[i, "duration_quarters"]) - 1,
+              cost=float(info.at[i, "cost"])) for e, i, t in sorted(starts)],
+        columns=["employee_id", "intervention_id", "start_quarter", "end_quarter", "cost"])
+    return slate_df, learning
