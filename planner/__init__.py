@@ -88,11 +88,13 @@ def solve(
     scenario_file: Optional[str] = None,
     baseline: Optional[Plan] = None,
     baseline_name: Optional[str] = None,
+    method: str = "cp-sat",
 ) -> Plan:
     """Solve ``scenario``. ``org`` is the organisation as the scenario plans it (from :func:`load`, changes
     applied); without it the scenario's dataset is loaded and its changes applied. ``on_progress``
     receives :class:`planner.model.solve.Progress` updates; setting ``stop`` ends the search with the
-    best plan so far. With a ``baseline`` plan, the solve changes as few of its decisions as it must."""
+    best plan so far. With a ``baseline`` plan, the solve changes as few of its decisions as it must.
+    ``method="greedy"`` returns the readiness-ranking baseline instead of optimising."""
     from planner.model.solve import solve as _solve
 
     if org is None:
@@ -102,7 +104,7 @@ def solve(
         if errors:
             raise InputError(errors)
     return _solve(org, scenario, on_progress=on_progress, stop=stop, scenario_file=scenario_file,
-                  baseline=baseline, baseline_name=baseline_name)
+                  baseline=baseline, baseline_name=baseline_name, method=method)
 
 
 def compare(plans: list[Plan], labels: Optional[list[str]] = None):

@@ -18,9 +18,10 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from planner.domain import Organisation
-from planner.plan import Plan, readiness_category
+from planner.plan import CASCADE_COLUMNS, Plan, readiness_category
 from planner.scenario import Scenario
-from planner.scoring import aspiration_pairs, candidate_quality, need_quarter, rank_factor
+from planner.scoring import (OBJECTIVE_SCALE, aspiration_pairs, candidate_quality, effective_need, expected_hire_cost,
+                              loss_share, need_quarter, rank_factor)
 
 
 class Violation(BaseModel):
@@ -101,7 +102,14 @@ class PlanContext:
 
     @cached_property
     def need(self) -> pd.Series:
-        return need_quarter(self.org.roles, self.horizon)
+        """Quarter each critical role needs its successor: its vacancy (or the horizon's end), or earlier
+        when its incumbent moves up as another role's first successor (backfill cascades)."""
+        critical = self.org.roles[self.org.roles["critical"]]
+        own = need_quarter(critical, self.horizon).to_dict()
+        held = critical[critical["incumbent_id"].notna()]
+        first = self.slates[self.slates["rank"] == 1].sort_values("role_id")
+        first_choice = dict(zip(first["employee_id"], first["role_id"]))
+        return pd.Series(effective_need(own, dict(zip(held["role_id"], held["incumbent_id"])), first_choice), dtype="int64")
 
 
 # ------------------------------------------------------------------------------------------
@@ -315,6 +323,32 @@ HARD_RULES = (
 # ------------------------------------------------------------------------------------------
 
 
+def backfill_chains(ctx: PlanContext) -> pd.DataFrame:
+    """The chains of moves one vacancy sets off: role -> first successor -> the critical role they hold,
+    which falls vacant when they move -> its first successor -> ... One row per step: chain (the role
+    that starts it), step, role_id, need_quarter (effective), successor_id, opens_role_id (the
+    critical role the successor leaves, if any). Only chains of two or more roles; a departure of
+    the chain's first incumbent puts every role in it at risk."""
+    critical = ctx.org.roles[ctx.org.roles["critical"]]
+    holds = dict(zip(critical["incumbent_id"], critical["role_id"]))
+    first = ctx.slates[ctx.slates["rank"] == 1]
+    successor = dict(zip(first["role_id"], first["employee_id"]))
+    opened = {holds[e] for e in successor.values() if e in holds}
+    rows = []
+    for root in sorted(set(successor) - opened):
+        role, step, seen = root, 1, set()
+        chain = []
+        while role in successor and role not in seen:
+            seen.add(role)
+            e = successor[role]
+            chain.append(dict(chain=root, step=step, role_id=role, need_quarter=int(ctx.need.get(role, ctx.horizon)),
+                              successor_id=e, opens_role_id=holds.get(e)))
+            role, step = holds.get(e), step + 1
+        if len(chain) > 1:
+            rows += chain
+    return pd.DataFrame(rows, columns=CASCADE_COLUMNS)
+
+
 @dataclass
 class Evaluation:
     violations: list[Violation]
@@ -322,6 +356,7 @@ class Evaluation:
     kpis: dict
     objective_parts: dict[str, float]
     covered: dict[str, bool] = field(default_factory=dict)
+    cascades: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CASCADE_COLUMNS))
 
     @property
     def objective(self) -> float:
@@ -395,22 +430,36 @@ def evaluate(org: Organisation, scenario: Scenario, slates: pd.DataFrame, learni
         avg_quarters_to_ready=float(first_ready["ready_quarter"].mean()) if len(first_ready) else None,
         cost_per_ready_successor=training / ready_entries if ready_entries else None,
     )
+    chains = backfill_chains(ctx)
+    lengths = chains.groupby("chain").size() if len(chains) else pd.Series(dtype=int)
+    kpis.update(cascade_chains=int(len(lengths)), longest_cascade=int(lengths.max()) if len(lengths) else 0)
 
     w, depth = scenario.weights, scenario.policy.bench_depth
     factor = slates["rank"].map(lambda k: rank_factor(int(k), depth)) if len(slates) else pd.Series(dtype=float)
     quality = slates["employee_id"].map(candidate_quality(org.employees)).fillna(0.0)
     aspires = aspiration_pairs(org.employees, org.roles)
     fit = sum((e, r) in aspires for e, r in zip(slates["employee_id"], slates["role_id"]))
+    if w.attrition_aware:  # the expected cost, as the model defines it (planner.scoring)
+        own = need_quarter(critical, scenario.horizon_quarters)
+        risk = org.employees.set_index("employee_id")["flight_risk"]
+        ready = slates[slates["ready_when_needed"]]
+        loss: dict[str, int] = defaultdict(int)
+        for e, r in zip(ready["employee_id"], ready["role_id"]):
+            loss[r] += loss_share(float(risk[e]), int(own[r]))
+        external_term = sum(expected_hire_cost(int(round(w.external_hire * c * OBJECTIVE_SCALE)), loss.get(r, 0))
+                            for r, c in zip(critical["role_id"], critical["external_hire_cost"])) / OBJECTIVE_SCALE
+    else:
+        external_term = w.external_hire * external
     parts = {
         "training_spend": w.training_spend * training,
-        "external_hire": w.external_hire * external,
+        "external_hire": external_term,
         "ready_successors": -w.ready_successor * float((factor * slates["ready_when_needed"]).sum()),
         "candidate_quality": -w.candidate_quality * float((factor * quality).sum()),
         "aspiration": -w.aspiration * fit,
         "early_development": w.early_development * float((learning["end_quarter"] + 1).sum()),
         "stability": stability_cost(scenario, slates, learning, baseline),
     }
-    return Evaluation(violations, slates, kpis, parts, covered)
+    return Evaluation(violations, slates, kpis, parts, covered, chains)
 
 
 class CheckReport(BaseModel):

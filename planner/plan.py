@@ -84,6 +84,8 @@ class Kpis(BaseModel):
     gap: Optional[float] = Field(default=None, description="(objective - best_bound) / |objective|.")
     solve_seconds: float = Field(default=0.0, description="Wall-clock seconds of model build and search.")
     objective_parts: dict[str, float] = Field(default_factory=dict, description="Objective terms by rule.")
+    cascade_chains: int = Field(default=0, description="Chains of two or more moves that one vacancy sets off (backfill).")
+    longest_cascade: int = Field(default=0, description="Roles in the longest chain: what a single departure puts at risk.")
     decisions_changed: Optional[int] = Field(
         default=None, description="Re-planning: slate entries and interventions that differ from the baseline plan."
     )
@@ -109,13 +111,26 @@ class PlanMeta(BaseModel):
     )
 
 
+class CascadeStep(BaseModel):
+    chain: str = Field(description="The role whose vacancy starts the chain.")
+    step: int = Field(ge=1, description="Position in the chain, 1 = the starting role.")
+    role_id: str = Field(description="Role filled at this step.")
+    need_quarter: int = Field(description="Quarter it needs its successor (effective, after the moves above).")
+    successor_id: str = Field(description="Its first successor.")
+    opens_role_id: Optional[str] = Field(default=None, description="Critical role the successor leaves, falling vacant then.")
+
+
+CASCADE_COLUMNS = list(CascadeStep.model_fields)
+
+
 class Plan(BaseModel):
-    """A finished plan. ``slates`` and ``learning`` are also available as DataFrames."""
+    """A finished plan. ``slates``, ``learning`` and ``cascades`` are also available as DataFrames."""
 
     meta: PlanMeta
     kpis: Kpis
     slates: list[SlateEntry] = Field(default_factory=list)
     learning: list[LearningAssignment] = Field(default_factory=list)
+    cascades: list[CascadeStep] = Field(default_factory=list, description="Backfill chains of the plan.")
 
     @property
     def has_solution(self) -> bool:
@@ -126,6 +141,9 @@ class Plan(BaseModel):
         df["ready_quarter"] = df["ready_quarter"].astype("Int64")
         df["rank"] = df["rank"].astype("int64")
         return df
+
+    def cascades_df(self) -> pd.DataFrame:
+        return pd.DataFrame([c.model_dump() for c in self.cascades], columns=CASCADE_COLUMNS)
 
     def learning_df(self) -> pd.DataFrame:
         df = pd.DataFrame([a.model_dump() for a in self.learning], columns=LEARNING_COLUMNS)
@@ -165,9 +183,11 @@ def write_plan(plan: Plan, out: str | Path, fmt: Literal["csv", "parquet"] = "cs
         if fmt == "parquet":
             slates.to_parquet(tmp / "slates.parquet", index=False)
             learning.to_parquet(tmp / "learning.parquet", index=False)
+            plan.cascades_df().to_parquet(tmp / "cascades.parquet", index=False)
         else:
             slates.to_csv(tmp / "slates.csv", index=False)
             learning.to_csv(tmp / "learning.csv", index=False)
+            plan.cascades_df().to_csv(tmp / "cascades.csv", index=False)
         (tmp / "kpis.json").write_text(json.dumps(plan.kpis.model_dump(), indent=2) + "\n")
         (tmp / "plan.json").write_text(json.dumps(plan.meta.model_dump(), indent=2) + "\n")
 
@@ -184,7 +204,8 @@ def read_plan(folder: str | Path) -> Plan:
     def table(stem: str) -> pd.DataFrame:
         if (folder / f"{stem}.parquet").exists():
             return pd.read_parquet(folder / f"{stem}.parquet")
-        text = {c: str for c in ("role_id", "employee_id", "intervention_id", "target_role_id", "department")}
+        text = {c: str for c in ("role_id", "employee_id", "intervention_id", "target_role_id", "department", "chain",
+                                 "successor_id", "opens_role_id")}
         return pd.read_csv(folder / f"{stem}.csv", dtype=text, keep_default_na=False, na_values=[""])
 
     def records(df: pd.DataFrame) -> list[dict]:
@@ -195,4 +216,6 @@ def read_plan(folder: str | Path) -> Plan:
         kpis=Kpis.model_validate_json((folder / "kpis.json").read_text()),
         slates=[SlateEntry(**r) for r in records(table("slates"))],
         learning=[LearningAssignment(**r) for r in records(table("learning"))],
+        cascades=[CascadeStep(**r) for r in records(table("cascades"))] if any(
+            (folder / f"cascades.{x}").exists() for x in ("csv", "parquet")) else [],
     )

@@ -71,6 +71,12 @@ class Weights(_Strict):
     early_development: float = Field(
         default=1.0, ge=0, description="Cost (money units) per quarter of delay in each development intervention's end."
     )
+    attrition_aware: bool = Field(
+        default=False,
+        description="Replace the external-hire term by its expected value under attrition: a role is uncovered only "
+        "if every ready slate member has left by its need quarter (flight_risk), so deeper benches pay where "
+        "candidates are likely to leave.",
+    )
     change_slate: float = Field(
         default=20_000.0, ge=0,
         description="Re-planning only: cost (money units) of each slate position whose occupant differs from the baseline plan.",

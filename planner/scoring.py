@@ -4,6 +4,8 @@ aspiration fit and the objective's scale. Pure pandas; no solver.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 # The objective is built in integer hundredths of a money unit (CP-SAT needs integers).
@@ -43,3 +45,49 @@ def aspiration_pairs(employees: pd.DataFrame, roles: pd.DataFrame) -> set[tuple[
 def rank_factor(rank: int, bench_depth: int) -> int:
     """Weight of a slate position: rank 1 counts bench_depth times, the last rank once."""
     return bench_depth - rank + 1
+
+
+def effective_need(own: dict[str, int], incumbents: dict[str, str], first_choice: dict[str, str]) -> dict[str, int]:
+    """Backfill cascades: a role also falls vacant when its incumbent moves up as the first successor of
+    another role, at the quarter that role needs them. ``own``: role -> own need quarter;
+    ``incumbents``: role -> its incumbent; ``first_choice``: employee -> role they are first successor
+    of. Returns role -> effective need (the earliest along the chain; a fixpoint, so chains of any
+    length and swaps resolve)."""
+    need = dict(own)
+    changed = True
+    while changed:
+        changed = False
+        for role, person in incumbents.items():
+            target = first_choice.get(person)
+            if role in need and target in need and need[target] < need[role]:
+                need[role] = need[target]
+                changed = True
+    return need
+
+
+# --- the attrition-aware objective ---------------------------------------------------------------
+# P(a role is uncovered) = product over its slate members who are ready when needed of (1 - s_i),
+# s_i = (1 - flight_risk_i) ** (need / 4) the chance they are still here. Writing each member's share
+# as L_i = -ln(1 - s_i) (in thousandths, capped at 10), P = exp(-sum L_i): convex in the sum, so the
+# expected external-hire cost is modelled exactly at these tangent points and by the tangents'
+# maximum between them; the checker evaluates the same integer formula.
+_LOSS_CAP = 10_000
+_TANGENTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 7.0, 10.0)
+
+
+def loss_share(flight_risk: float, quarters: int) -> int:
+    """L_i in thousandths: -1000 ln(P(person i has left by the start of ``quarters``)), capped at 10,000."""
+    stay = (1.0 - flight_risk) ** (quarters / 4.0)
+    gone = 1.0 - stay
+    return _LOSS_CAP if gone <= math.exp(-_LOSS_CAP / 1000) else min(_LOSS_CAP, int(round(-1000 * math.log(gone))))
+
+
+def expected_hire_cuts(scaled_cost: int) -> list[tuple[int, int]]:
+    """(A_j, B_j) with 1000 u >= A_j - B_j L for each tangent: u >= the expected external-hire cost."""
+    return [(int(round(1000 * scaled_cost * math.exp(-t) * (1 + t))), int(round(scaled_cost * math.exp(-t)))) for t in _TANGENTS]
+
+
+def expected_hire_cost(scaled_cost: int, loss: int) -> int:
+    """The smallest integer u the cuts allow: the expected external-hire cost (objective units) when the
+    ready slate members' loss shares add up to ``loss``."""
+    return max(0, max(-((b * loss - a) // 1000) for a, b in expected_hire_cuts(scaled_cost)))

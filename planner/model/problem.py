@@ -6,6 +6,9 @@ Pruning here is *exact*: it only drops decisions that cannot improve any plan.
 - A slate candidate is an eligible (employee, critical role) pair: not the incumbent, open to move,
   within ``max_level_jump`` / ``max_level_drop`` grades, from a family that feeds the role's, and not
   leaving (``leave_quarter``) at or before the quarter the role is needed.
+- Backfill cascades: a critical role whose incumbent could move up as another role's first successor
+  may fall vacant at that role's need quarter; ``possible_needs`` lists the quarters its effective
+  need can take (see :func:`planner.scoring.effective_need`).
 - An intervention start is kept for an employee only if the intervention raises a skill towards a
   level that one of their eligible roles requires (or that another kept intervention needs as a
   prerequisite), fits their learning hours, starts in its window and ends before the latest quarter
@@ -52,7 +55,11 @@ class Problem:
     interventions: dict[str, InterventionInfo]
     current: dict[tuple[str, str], int]  # (employee, skill) -> level today
     hours: dict[str, float]  # employee -> learning hours per quarter
+    flight_risk: dict[str, float] = field(default_factory=dict)  # employee -> annual probability of leaving
     starts: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (employee, intervention) -> start quarters
+    incumbent_of: dict[str, str] = field(default_factory=dict)  # critical role -> incumbent
+    moves: dict[str, list[str]] = field(default_factory=dict)  # critical role -> roles its incumbent may move up to
+    possible_needs: dict[str, list[int]] = field(default_factory=dict)  # role -> quarters its effective need can take
     baseline_slates: set[tuple[str, str, int]] = field(default_factory=set)  # (employee, role, rank) of a baseline plan
     baseline_starts: set[tuple[str, str, int]] = field(default_factory=set)  # (employee, intervention, quarter)
 
@@ -108,6 +115,24 @@ def startable(info: InterventionInfo, quarter: int, horizon: int, leave: int | N
     end = quarter + info.duration
     return (info.earliest <= quarter and (info.latest is None or quarter <= info.latest) and end <= horizon
             and (leave is None or end <= leave))
+
+
+def _cascades(problem: Problem, org: Organisation) -> None:
+    """Which roles can fall vacant early because their incumbent moves up, and to which quarters."""
+    roles = org.roles[org.roles["critical"] & org.roles["incumbent_id"].notna()]
+    problem.incumbent_of = dict(zip(roles["role_id"], roles["incumbent_id"]))
+    targets = problem.pairs.groupby("employee_id")["role_id"].apply(list).to_dict()
+    problem.moves = {r: targets[e] for r, e in problem.incumbent_of.items() if e in targets}
+    possible = {r: {q} for r, q in problem.need.items()}
+    changed = True
+    while changed:
+        changed = False
+        for r, ups in problem.moves.items():
+            earlier = {q for up in ups for q in possible[up] if q < problem.need[r]} - possible[r]
+            if earlier:
+                possible[r] |= earlier
+                changed = True
+    problem.possible_needs = {r: sorted(qs) for r, qs in possible.items() if len(qs) > 1}
 
 
 def build_problem(org: Organisation, scenario: Scenario, baseline=None) -> Problem:
@@ -202,8 +227,13 @@ def build_problem(org: Organisation, scenario: Scenario, baseline=None) -> Probl
         if i in interventions and e in hours and startable(interventions[i], t, horizon, leaves.get(e)):
             starts[(e, i)] = sorted(set(starts.get((e, i), [])) | {t})
 
-    problem = Problem(scenario, horizon, critical, need, {r: float(ext[r]) for r in critical}, pairs, unmet,
-                      interventions, current, hours, starts)
+    problem = Problem(
+        scenario=scenario, horizon=horizon, critical_roles=critical, need=need,
+        external_cost={r: float(ext[r]) for r in critical}, pairs=pairs, unmet=unmet, interventions=interventions,
+        current=current, hours=hours, starts=starts,
+        flight_risk=org.employees.set_index("employee_id")["flight_risk"].astype(float).to_dict(),
+    )
+    _cascades(problem, org)
     if baseline is not None:
         problem.baseline_slates = {(s.employee_id, s.role_id, s.rank) for s in baseline.slates}
         problem.baseline_starts = {(a.employee_id, a.intervention_id, a.start_quarter) for a in baseline.learning}

@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 
 from planner.model.problem import Problem
 from planner.model.variables import Variables
-from planner.scoring import OBJECTIVE_SCALE, rank_factor
+from planner.scoring import OBJECTIVE_SCALE, expected_hire_cuts, loss_share, rank_factor
 
 
 @dataclass
@@ -196,8 +196,34 @@ def overrides(ctx: BuildContext) -> int:
     return 0
 
 
+def cascades(ctx: BuildContext) -> int:
+    """Hard rule: backfill cascades. When a role's incumbent is first successor of another role, their
+    own role falls vacant when that role needs them (the earlier of the two needs, along whole
+    chains); a successor on its slate counts as ready only if ready by that effective quarter."""
+    v, p, m = ctx.vars, ctx.problem, ctx.model
+    for role in p.possible_needs:
+        m.add_exactly_one([var for _, var in v.need_options(role)])
+    for role, ups in p.moves.items():
+        for up in ups:
+            moves_up = v.slate(p.incumbent_of[role], up, 1)
+            if moves_up is not None and (v.need_options(role) or v.need_options(up) or p.need[up] < p.need[role]):
+                m.add(v.need(role) <= v.need(up)).only_enforce_if(moves_up).with_name(f"cascade[{role}<-{up}]")
+    on_slate: dict[tuple[str, str], list] = defaultdict(list)
+    for (e, r, k), on in v.ready_on_slate_entries():
+        if r in p.possible_needs:
+            on_slate[(e, r)].append(on)
+    for (e, r), ons in on_slate.items():
+        for q, chosen in v.need_options(r):
+            if q >= p.need[r]:
+                continue
+            for skill, level in p.unmet[(e, r)]:
+                options = [v.start(e, i, t) for i, t in p.achievers(e, (skill, level), q)]
+                m.add(sum(options) >= sum(ons) + chosen - 1).with_name(f"ready_by[{e},{r},q{q},{skill}>={level}]")
+    return 0
+
+
 HARD_RULES = (intervention_once, prerequisites, readiness, learning_hours, seats, budget, slate_structure,
-              first_rank_once, max_slates, overrides)
+              first_rank_once, max_slates, overrides, cascades)
 
 # Slate eligibility (incumbent, open_to_move, grade steps, family moves) is a hard rule enforced by
 # which slate variables exist: see planner.model.problem.eligible_pairs.
@@ -216,13 +242,33 @@ def training_spend(ctx: BuildContext) -> cp_model.LinearExpr:
 
 def external_hire(ctx: BuildContext) -> cp_model.LinearExpr:
     """Soft rule: the external_hire_cost of every critical role whose first successor is not ready
-    when it is needed, weighted by weights.external_hire (money units)."""
+    when it is needed, weighted by weights.external_hire (money units). With weights.attrition_aware,
+    its expected value instead: the cost times the chance that every ready slate member has left
+    (planner.scoring.expected_hire_cost, modelled exactly by its tangent cuts)."""
     p, w = ctx.problem, ctx.problem.scenario.weights.external_hire
+    if p.scenario.weights.attrition_aware:
+        return _expected_external_hire(ctx, w)
     covered: dict[str, list] = defaultdict(list)
     for (e, r, k), on in ctx.vars.ready_on_slate_entries():
         if k == 1:
             covered[r].append(on)
     return sum(_money(w * p.external_cost[r]) * (1 - sum(covered.get(r, []))) for r in p.critical_roles)
+
+
+def _expected_external_hire(ctx: BuildContext, w: float) -> cp_model.LinearExpr:
+    p, v, m = ctx.problem, ctx.vars, ctx.model
+    risk = dict(zip(p.pairs["employee_id"], p.pairs["employee_id"].map(p.flight_risk)))
+    loss: dict[str, list] = defaultdict(list)
+    for (e, r, k), on in v.ready_on_slate_entries():
+        loss[r].append(loss_share(risk[e], p.need[r]) * on)
+    terms = []
+    for r in p.critical_roles:
+        cost = _money(w * p.external_cost[r])
+        u = m.new_int_var(0, cost, f"expected_hire[{r}]")
+        for a, b in expected_hire_cuts(cost):
+            m.add(1000 * u >= a - b * sum(loss.get(r, [])))
+        terms.append(u)
+    return sum(terms)
 
 
 def ready_successors(ctx: BuildContext) -> cp_model.LinearExpr:

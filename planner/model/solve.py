@@ -19,7 +19,7 @@ from planner.domain import Organisation
 from planner.io import dataset_fingerprint
 from planner.model.build import build_model
 from planner.model.problem import build_problem
-from planner.plan import LEARNING_COLUMNS, Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry
+from planner.plan import LEARNING_COLUMNS, CascadeStep, Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry
 from planner.scenario import Scenario, SolverConfig
 from planner.scoring import OBJECTIVE_SCALE
 
@@ -193,6 +193,7 @@ def _decisions_plan(org, scenario, problem, slates, starts, meta, base, kpi_extr
                            ready_label=None if pd.isna(s.ready_quarter) else label(int(s.ready_quarter)))
                 for s in ev.slates.itertuples(index=False)],
         learning=[LearningAssignment(**r) for r in rows],
+        cascades=[CascadeStep(**{k: (None if pd.isna(v) else v) for k, v in c.items()}) for c in ev.cascades.to_dict("records")],
     )
 
 

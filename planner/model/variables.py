@@ -40,6 +40,9 @@ class Variables:
                         self._ready_on_slate[(e, r, k)] = self._slate[(e, r, k)]
                 else:
                     self._ready_on_slate[(e, r, k)] = model.new_bool_var(f"ready_on_slate[{r},#{k},{e}]")
+        self._need = {
+            r: [(q, model.new_bool_var(f"need[{r},q{q}]")) for q in quarters] for r, quarters in problem.possible_needs.items()
+        }
         self._by_employee_intervention: dict[tuple[str, str], list] = {}
         for (e, i, t), var in self._start.items():
             self._by_employee_intervention.setdefault((e, i), []).append((t, var))
@@ -78,6 +81,16 @@ class Variables:
 
     def ready_on_slate_entries(self):
         return self._ready_on_slate.items()
+
+    # --- backfill cascades ----------------------------------------------------------------------
+    def need_options(self, role: str) -> list[tuple[int, cp_model.IntVar]]:
+        """(quarter, var) for each quarter a role's effective need can take; empty when it is fixed."""
+        return self._need.get(role, [])
+
+    def need(self, role: str) -> cp_model.LinearExprT:
+        """The role's effective need quarter: its own, or earlier when its incumbent moves up."""
+        options = self._need.get(role)
+        return sum(q * var for q, var in options) if options else self.problem.need[role]
 
     # --- results --------------------------------------------------------------------------------
     def chosen_starts(self, value) -> list[tuple[str, str, int]]:
