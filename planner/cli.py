@@ -32,11 +32,23 @@ EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN = 1, 2, 3, 4
 WORKSPACE = typer.Option(Path("workspace"), "--workspace", help="Workspace folder holding the plan store.")
 
 
+def _plan_inputs(ref: str, workspace: Path) -> tuple[planner.Plan, planner.Organisation, planner.Scenario]:
+    """A plan (folder or saved name) with the organisation and scenario it was made from."""
+    plan = _find_plan(ref, workspace)
+    scenario = planner.Scenario.model_validate(plan.meta.scenario_settings)
+    return plan, planner.scenario_organisation(scenario), scenario
+
+
 def _find_plan(ref: str, workspace: Path) -> planner.Plan:
     """A plan by folder path, or by name in the workspace's store."""
     if Path(ref).is_dir():
         return planner.read_plan(ref)
     return planner.PlanStore(workspace).load(ref)
+
+
+class Method(str, Enum):
+    cp_sat = "cp-sat"
+    greedy = "greedy"
 
 
 class Format(str, Enum):
@@ -109,6 +121,7 @@ def solve(
     workspace: Path = WORKSPACE,
     name: Optional[str] = typer.Option(None, "--name", help="Name of the plan in the workspace (default: scenario + time)."),
     save: bool = typer.Option(True, "--save/--no-save", help="Save the plan in the workspace's plan store."),
+    method: Method = typer.Option(Method.cp_sat, "--method", help="cp-sat: optimise (starts from greedy, never worse); greedy: the readiness-ranking baseline HR systems use."),
 ) -> None:
     """Solve a scenario: choose successors, schedule their development, save and write the plan."""
     from planner.store import check_name
@@ -133,7 +146,8 @@ def solve(
     def run() -> None:
         try:
             result.append(planner.solve(scenario, org, on_progress=lambda p: latest.__setitem__(0, p),
-                                        scenario_file=str(scenario_file), baseline=base_plan, baseline_name=baseline))
+                                        scenario_file=str(scenario_file), baseline=base_plan, baseline_name=baseline,
+                                        method=method.value))
         except BaseException as exc:  # re-raised on the main thread
             result.append(exc)
         finally:
@@ -301,6 +315,159 @@ def plans_delete(name: str, workspace: Path = WORKSPACE) -> None:
         err.print(f"[red]{exc.args[0]}[/red]")
         raise typer.Exit(EXIT_BAD_INPUT)
     console.print(f"Deleted {name}.")
+
+
+@app.command()
+def explain(
+    plan_ref: str = typer.Argument(..., help="A plan folder or a name saved in the workspace."),
+    workspace: Path = WORKSPACE,
+    role: Optional[str] = typer.Option(None, "--role", help="Only this role's slate."),
+    uncovered: bool = typer.Option(False, "--uncovered", help="Also compute why each uncovered role is uncovered (re-solves: minutes)."),
+    money: bool = typer.Option(False, "--money", help="Also the marginal value of 10/25/50% more budget (re-solves)."),
+    time_limit: Optional[float] = typer.Option(None, help="Time limit of each re-solve."),
+) -> None:
+    """Why each successor, and (with --uncovered, --money) why roles are uncovered and what more budget buys."""
+    from planner.explain import explain_slates, explain_uncovered, marginal_value_of_money
+
+    try:
+        plan, org, scenario = _plan_inputs(plan_ref, workspace)
+    except InputError as exc:
+        _fail_input(exc)
+    except (KeyError, FileNotFoundError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    for item in explain_slates(org, scenario, plan):
+        if role is None or item.role_id == role:
+            console.print(escape(item.summary), soft_wrap=True)
+    if uncovered:
+        with console.status("Re-solving to check why roles are uncovered..."):
+            reasons = explain_uncovered(org, scenario, plan, time_limit_seconds=time_limit)
+        for reason in reasons:
+            console.print(f"[bold]{reason.role_id}[/bold] {reason.reason}: {escape(reason.message)}", soft_wrap=True)
+    if money:
+        with console.status("Re-solving with more budget..."):
+            table = marginal_value_of_money(org, scenario, plan, time_limit_seconds=time_limit)
+        out = Table(title="Marginal value of money")
+        for col in ("extra budget", "covered", "extra roles", "total cost change"):
+            out.add_column(col, justify="right")
+        for r in table.itertuples(index=False):
+            out.add_row(_money(r.extra_budget), str(r.covered_roles), f"{r.extra_roles_covered:+d}", _money(r.total_cost_change))
+        console.print(out)
+
+
+@app.command()
+def simulate(
+    plan_ref: str = typer.Argument(..., help="A plan folder or a name saved in the workspace."),
+    workspace: Path = WORKSPACE,
+    draws: int = typer.Option(10_000, "--draws", min=1, help="Monte Carlo draws."),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Also write per-role coverage probabilities to this CSV."),
+) -> None:
+    """Monte Carlo attrition: how many roles stay covered when people leave, and the training spend wasted."""
+    from planner.attrition import coverage_probability, simulate as run
+
+    try:
+        plan, org, scenario = _plan_inputs(plan_ref, workspace)
+    except InputError as exc:
+        _fail_input(exc)
+    except (KeyError, FileNotFoundError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    result = run(org, scenario, plan, draws=draws, seed=seed)
+    s = result.summary
+    table = Table(title=f"Attrition over {draws:,} draws (seed {seed})", show_header=False)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for name, value in [
+        ("roles covered if nobody leaves", f"{s.planned_covered_roles} / {s.critical_roles}"),
+        ("expected covered (exact / simulated)", f"{s.expected_covered_exact:.2f} / {s.covered_mean:.2f}"),
+        ("covered roles: 5th / 50th / 95th percentile", f"{s.covered_p5:.0f} / {s.covered_p50:.0f} / {s.covered_p95:.0f}"),
+        ("wasted training spend: expected / 95th percentile", f"{_money(s.expected_wasted_exact)} / {_money(s.wasted_p95)}"),
+        ("draws with some wasted spend", f"{s.p_any_waste:.0%}"),
+    ]:
+        table.add_row(name, value)
+    console.print(table)
+    probabilities = coverage_probability(org, scenario, plan)
+    risky = probabilities.sort_values("p_covered").head(8)
+    worst = Table(title="Roles most at risk")
+    for col in ("role", "P(covered)", "P(first choice covers)", "incumbent risk of loss"):
+        worst.add_column(col, justify="right")
+    for r in risky.itertuples(index=False):
+        worst.add_row(r.role_id, f"{r.p_covered:.0%}", f"{r.p_first_covers:.0%}", f"{r.risk_of_loss:.0%}")
+    console.print(worst)
+    if out:
+        probabilities.to_csv(out, index=False)
+        console.print(f"Per-role probabilities written to {out}.")
+
+
+@app.command()
+def generate(
+    employees: int = typer.Option(..., "--employees", min=4, help="Employees."),
+    critical_roles: int = typer.Option(..., "--critical-roles", min=1, help="Critical roles."),
+    interventions: int = typer.Option(..., "--interventions", min=1, help="Learning interventions."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same dataset)."),
+    out: Path = typer.Option(..., "--out", help="Dataset folder to write (CSV)."),
+) -> None:
+    """Write a synthetic organisation in the documented format (deterministic for a seed)."""
+    from planner.generate import generate_organisation, suggested_budget
+    from planner.io import write_dataset
+
+    try:
+        frames = generate_organisation(employees, critical_roles, interventions, seed=seed)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    write_dataset(frames, out)
+    console.print(f"Wrote {out}: {employees:,} employees, {critical_roles:,} critical roles, {interventions:,} interventions. "
+                  f"A budget that covers part of the need: {suggested_budget(frames):,.0f}.")
+
+
+@app.command()
+def template(out: Path = typer.Option(..., "--out", help="Workbook to write (.xlsx).")) -> None:
+    """Write an empty Excel workbook to fill in by hand: a sheet per table, headers, help and data validation."""
+    from planner.template import write_template
+
+    try:
+        write_template(out)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    console.print(f"Template written to {out}; fill it in and run: planner validate {out}")
+
+
+import_app = typer.Typer(help="Import data from public sources.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("onet")
+def import_onet_command(
+    skills: Path = typer.Option(..., "--skills", help="O*NET Skills.xlsx (or the text release's Skills.txt)."),
+    occupations: Optional[Path] = typer.Option(None, "--occupations", help="O*NET 'Occupation Data.txt' (titles)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write skills, roles and role_requirements to."),
+    importance_threshold: float = typer.Option(3.0, help="Keep skills whose O*NET importance is at least this (1-5)."),
+    employees: Optional[int] = typer.Option(None, "--employees", help="Also generate this many employees, interventions and the rest: a complete dataset."),
+    seed: int = typer.Option(0, "--seed", help="Seed for --employees."),
+) -> None:
+    """Turn O*NET's Skills and Occupation Data files into the project's job architecture tables."""
+    from planner.io import write_dataset
+    from planner.onet import import_onet, onet_organisation
+
+    try:
+        frames = (onet_organisation(skills, occupations, employees, seed=seed, importance_threshold=importance_threshold)
+                  if employees else import_onet(skills, occupations, importance_threshold=importance_threshold))
+    except InputError as exc:
+        _fail_input(exc)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    out.mkdir(parents=True, exist_ok=True)
+    if employees:
+        write_dataset(frames, out)
+    else:
+        for name, frame in frames.items():
+            frame.to_csv(out / f"{name}.csv", index=False)
+    console.print(f"Wrote {', '.join(frames)} to {out} ({len(frames['roles']):,} roles, {len(frames['skills'])} skills). "
+                  "Includes information from O*NET by USDOL/ETA, used under CC BY 4.0.")
 
 
 @app.command()
