@@ -125,3 +125,17 @@ def test_sweep_of_11_budgets_agrees_on_the_process_pool_and_dask():
     columns = ["value", "status", "objective", "gap", "covered_roles", "training_cost", "external_hire_cost", "total_cost"]
     pd.testing.assert_frame_equal(pool[columns], on_dask[columns])
     assert pool["covered_roles"].is_monotonic_increasing and pool["objective"].is_monotonic_decreasing
+
+
+def test_stop_ends_the_search_with_the_best_plan_so_far():
+    import threading
+
+    org, scenario = planner.load(ROOT / "scenarios/baseline.yaml")
+    stop, events = threading.Event(), []
+    timer = threading.Timer(1.0, stop.set)
+    timer.start()
+    plan = planner.solve(scenario, org, on_progress=events.append, stop=stop)
+    timer.cancel()
+    assert plan.has_solution and planner.check(org, scenario, plan).ok
+    assert events and all(e.best_bound is not None for e in events)
+    assert plan.kpis.gap is not None and plan.kpis.best_bound <= plan.kpis.objective

@@ -83,3 +83,24 @@ def test_every_plan_passes_the_checker(org, scenario):
     if plan.kpis.status == "OPTIMAL":
         assert abs(plan.kpis.objective - plan.kpis.best_bound) <= 0.01 * (1 + len(plan.slates) + len(plan.learning))
     assert plan.kpis.training_cost <= scenario.budget.total + 1e-6
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(org=organisations(), scenario=scenarios())
+def test_pruning_is_exact_so_the_bound_holds_for_the_full_problem(org, scenario):
+    """The pruned model (eligible pairs, useful starts, deadlines) reaches the same optimum as the
+    model with every start of every intervention for everyone: its bound is the full problem's."""
+    from ortools.sat.python import cp_model
+
+    from planner.model.build import build_model
+    from planner.model.problem import build_problem
+
+    optimum = {}
+    for prune in (True, False):
+        built = build_model(build_problem(org, scenario, prune=prune))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 8
+        solver.parameters.max_time_in_seconds = 30
+        assert solver.solve(built.model) == cp_model.OPTIMAL
+        optimum[prune] = solver.objective_value
+    assert optimum[True] == optimum[False]

@@ -62,6 +62,7 @@ class Problem:
     possible_needs: dict[str, list[int]] = field(default_factory=dict)  # role -> quarters its effective need can take
     baseline_slates: set[tuple[str, str, int]] = field(default_factory=set)  # (employee, role, rank) of a baseline plan
     baseline_starts: set[tuple[str, str, int]] = field(default_factory=set)  # (employee, intervention, quarter)
+    _starts_by_employee: dict | None = field(default=None, init=False, repr=False)
 
     def level_now(self, employee: str, skill: str) -> int:
         return self.current.get((employee, skill), 0)
@@ -78,12 +79,12 @@ class Problem:
 
     @property
     def _by_employee(self) -> dict[str, dict[tuple[str, str], list[int]]]:
-        if not hasattr(self, "_cache_by_employee"):
+        if self._starts_by_employee is None:
             grouped: dict[str, dict] = defaultdict(dict)
             for (e, i), quarters in self.starts.items():
                 grouped[e][(e, i)] = quarters
-            self._cache_by_employee = grouped
-        return self._cache_by_employee
+            self._starts_by_employee = grouped
+        return self._starts_by_employee
 
 
 def eligible_pairs(org: Organisation, scenario: Scenario) -> pd.DataFrame:
@@ -135,11 +136,13 @@ def _cascades(problem: Problem, org: Organisation) -> None:
     problem.possible_needs = {r: sorted(qs) for r, qs in possible.items() if len(qs) > 1}
 
 
-def build_problem(org: Organisation, scenario: Scenario, baseline=None) -> Problem:
+def build_problem(org: Organisation, scenario: Scenario, baseline=None, prune: bool = True) -> Problem:
     """Prepare the problem data for ``scenario`` on ``org`` (see the module docstring for the pruning).
 
     Locked starts and a ``baseline`` plan's starts are kept even where pruning would drop them (when
-    they can start at all), so that the model can honour the lock or price the change exactly."""
+    they can start at all), so that the model can honour the lock or price the change exactly.
+    ``prune=False`` keeps every start of every intervention for every employee (the unpruned full
+    model, for tests that prove the pruning exact)."""
     horizon = scenario.horizon_quarters
     need = need_quarter(org.roles[org.roles["critical"]], horizon).to_dict()
     critical = list(need)
@@ -190,6 +193,11 @@ def build_problem(org: Organisation, scenario: Scenario, baseline=None) -> Probl
         if gaps:
             targets[e].update(gaps)
             deadline[e] = max(deadline[e], need[r])
+
+    if not prune:
+        everything = {(k, lv) for k in org.skills["skill_id"] for lv in range(1, 6)}
+        targets = defaultdict(set, {e: set(everything) for e in hours})
+        deadline = defaultdict(int, {e: horizon for e in hours})
 
     kept: list[tuple[str, str, int]] = [(lk.employee_id, lk.intervention_id, lk.start_quarter) for lk in scenario.locks]
     if baseline is not None:

@@ -46,20 +46,49 @@ def relative_gap(objective: Optional[float], bound: Optional[float]) -> Optional
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Relays progress to the caller and stops the search when asked."""
+    """Relays progress to the caller on every new plan and every bound improvement, and stops the
+    search as soon as ``stop`` is set (even while the solver is only proving optimality)."""
 
     def __init__(self, on_progress: Optional[ProgressFn], stop: Optional[threading.Event], started: float):
         super().__init__()
         self.on_progress, self.stop, self.started = on_progress, stop, started
         self.solutions = 0
+        self.objective: Optional[float] = None
+        self.bound: Optional[float] = None
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
+        self.objective = self.objective_value / OBJECTIVE_SCALE
+        self.bound = self.best_objective_bound / OBJECTIVE_SCALE
+        self._report()
+
+    def on_bound(self, bound: float) -> None:
+        self.bound = bound / OBJECTIVE_SCALE
+        self._report()
+
+    def _report(self) -> None:
         if self.on_progress:
-            obj, bound = self.objective_value / OBJECTIVE_SCALE, self.best_objective_bound / OBJECTIVE_SCALE
-            self.on_progress(Progress(obj, bound, relative_gap(obj, bound), time.monotonic() - self.started, self.solutions))
-        if self.stop is not None and self.stop.is_set():
-            self.stop_search()
+            self.on_progress(Progress(self.objective, self.bound, relative_gap(self.objective, self.bound),
+                                      time.monotonic() - self.started, self.solutions))
+
+    def run(self, solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
+        """Solve, with a helper thread that turns a set ``stop`` event into ``solver.stop_search()``."""
+        solver.best_bound_callback = self.on_bound
+        done = threading.Event()
+
+        def watch_stop() -> None:
+            while not done.is_set():
+                if self.stop.wait(0.2):
+                    solver.stop_search()
+                    return
+
+        guard = threading.Thread(target=watch_stop, daemon=True) if self.stop is not None else None
+        if guard:
+            guard.start()
+        try:
+            return solver.solve(model, self)
+        finally:
+            done.set()
 
 
 def solver_parameters(config: SolverConfig) -> cp_model.CpSolver:
@@ -265,7 +294,7 @@ def solve(
 
     solver = solver_parameters(scenario.solver)
     watcher = _Watcher(on_progress, stop, started)
-    code = solver.solve(built.model, watcher)
+    code = watcher.run(solver, built.model)
     status = solver.status_name(code)
 
     if code == cp_model.INFEASIBLE and built.assumptions:
