@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from planner.domain import Organisation
 from planner.plan import CASCADE_COLUMNS, Plan, readiness_category
 from planner.scenario import Scenario
-from planner.scoring import (OBJECTIVE_SCALE, aspiration_pairs, candidate_quality, effective_need, expected_hire_cost,
+from planner.scoring import (aspiration_pairs, candidate_quality, effective_need, expected_hire_cost,
                               loss_share, need_quarter, rank_factor)
 
 
@@ -446,8 +446,8 @@ def evaluate(org: Organisation, scenario: Scenario, slates: pd.DataFrame, learni
         loss: dict[str, int] = defaultdict(int)
         for e, r in zip(ready["employee_id"], ready["role_id"]):
             loss[r] += loss_share(float(risk[e]), int(own[r]))
-        external_term = sum(expected_hire_cost(int(round(w.external_hire * c * OBJECTIVE_SCALE)), loss.get(r, 0))
-                            for r, c in zip(critical["role_id"], critical["external_hire_cost"])) / OBJECTIVE_SCALE
+        external_term = float(sum(expected_hire_cost(int(round(w.external_hire * c)), loss.get(r, 0))
+                                  for r, c in zip(critical["role_id"], critical["external_hire_cost"])))
     else:
         external_term = w.external_hire * external
     parts = {

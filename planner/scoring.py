@@ -82,12 +82,12 @@ def loss_share(flight_risk: float, quarters: int) -> int:
     return _LOSS_CAP if gone <= math.exp(-_LOSS_CAP / 1000) else min(_LOSS_CAP, int(round(-1000 * math.log(gone))))
 
 
-def expected_hire_cuts(scaled_cost: int) -> list[tuple[int, int]]:
+def expected_hire_cuts(cost: int) -> list[tuple[int, int]]:
     """(A_j, B_j) with 1000 u >= A_j - B_j L for each tangent: u >= the expected external-hire cost."""
-    return [(int(round(1000 * scaled_cost * math.exp(-t) * (1 + t))), int(round(scaled_cost * math.exp(-t)))) for t in _TANGENTS]
+    return [(int(round(1000 * cost * math.exp(-t) * (1 + t))), int(round(cost * math.exp(-t)))) for t in _TANGENTS]
 
 
-def expected_hire_cost(scaled_cost: int, loss: int) -> int:
-    """The smallest integer u the cuts allow: the expected external-hire cost (objective units) when the
-    ready slate members' loss shares add up to ``loss``."""
-    return max(0, max(-((b * loss - a) // 1000) for a, b in expected_hire_cuts(scaled_cost)))
+def expected_hire_cost(cost: int, loss: int) -> int:
+    """The smallest whole money amount u the cuts allow: the expected external-hire cost of a role
+    costing ``cost`` when its ready slate members' loss shares add up to ``loss``."""
+    return max(0, max(-((b * loss - a) // 1000) for a, b in expected_hire_cuts(cost)))

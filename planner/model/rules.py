@@ -263,11 +263,11 @@ def _expected_external_hire(ctx: BuildContext, w: float) -> cp_model.LinearExpr:
         loss[r].append(loss_share(risk[e], p.need[r]) * on)
     terms = []
     for r in p.critical_roles:
-        cost = _money(w * p.external_cost[r])
+        cost = int(round(w * p.external_cost[r]))  # whole money units keep the cuts' coefficients small
         u = m.new_int_var(0, cost, f"expected_hire[{r}]")
         for a, b in expected_hire_cuts(cost):
             m.add(1000 * u >= a - b * sum(loss.get(r, [])))
-        terms.append(u)
+        terms.append(OBJECTIVE_SCALE * u)
     return sum(terms)
 
 
