@@ -226,6 +226,7 @@ def check_slate_structure(ctx: PlanContext) -> list[Violation]:
     person per rank and each person once per slate."""
     out = []
     depth = ctx.scenario.policy.bench_depth
+    known = set(ctx.employees.index)
     for role, slate in ctx.slates.groupby("role_id"):
         if role not in ctx.roles.index or not ctx.roles.at[role, "critical"]:
             out.append(Violation(rule="slate_structure", message=f"{role} has a slate but is not a critical role"))
@@ -237,7 +238,7 @@ def check_slate_structure(ctx: PlanContext) -> list[Violation]:
             out.append(Violation(rule="slate_structure", message=f"{role} slate has {len(ranks)} successors, above bench_depth {depth}"))
         for e in slate.loc[slate["employee_id"].duplicated(), "employee_id"]:
             out.append(Violation(rule="slate_structure", message=f"{e} appears twice on the {role} slate"))
-        for e in slate.loc[~slate["employee_id"].isin(ctx.employees.index), "employee_id"]:
+        for e in (e for e in slate["employee_id"] if e not in known):
             out.append(Violation(rule="slate_structure", message=f"{role} slate names unknown employee {e}"))
     return out
 

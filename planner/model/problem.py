@@ -62,7 +62,7 @@ class Problem:
     possible_needs: dict[str, list[int]] = field(default_factory=dict)  # role -> quarters its effective need can take
     baseline_slates: set[tuple[str, str, int]] = field(default_factory=set)  # (employee, role, rank) of a baseline plan
     baseline_starts: set[tuple[str, str, int]] = field(default_factory=set)  # (employee, intervention, quarter)
-    _starts_by_employee: dict | None = field(default=None, init=False, repr=False)
+    _starts_by_skill: dict | None = field(default=None, init=False, repr=False)
 
     def level_now(self, employee: str, skill: str) -> int:
         return self.current.get((employee, skill), 0)
@@ -70,21 +70,20 @@ class Problem:
     def achievers(self, employee: str, target: Target, finish_by: int) -> list[tuple[str, int]]:
         """(intervention, start) options of ``employee`` that bring ``target`` and end before ``finish_by``."""
         skill, level = target
-        out = []
-        for (e, i), quarters in self._by_employee.get(employee, {}).items():
-            info = self.interventions[i]
-            if any(k == skill and to >= level for k, _, to in info.effects):
-                out += [(i, t) for t in quarters if t + info.duration <= finish_by]
-        return out
+        return [(i, t) for i, to, duration, quarters in self._by_employee_skill.get((employee, skill), ())
+                if to >= level for t in quarters if t + duration <= finish_by]
 
     @property
-    def _by_employee(self) -> dict[str, dict[tuple[str, str], list[int]]]:
-        if self._starts_by_employee is None:
-            grouped: dict[str, dict] = defaultdict(dict)
+    def _by_employee_skill(self) -> dict[tuple[str, str], list[tuple[str, int, int, list[int]]]]:
+        """(employee, skill) -> [(intervention, to_level, duration, start quarters)], built once."""
+        if self._starts_by_skill is None:
+            index: dict[tuple[str, str], list] = defaultdict(list)
             for (e, i), quarters in self.starts.items():
-                grouped[e][(e, i)] = quarters
-            self._starts_by_employee = grouped
-        return self._starts_by_employee
+                info = self.interventions[i]
+                for k, _, to in info.effects:
+                    index[(e, k)].append((i, to, info.duration, quarters))
+            self._starts_by_skill = index
+        return self._starts_by_skill
 
 
 def eligible_pairs(org: Organisation, scenario: Scenario) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from planner.model.build import build_model
 from planner.model.problem import build_problem
 from planner.plan import LEARNING_COLUMNS, CascadeStep, Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry
 from planner.scenario import Scenario, SolverConfig
-from planner.scoring import OBJECTIVE_SCALE
+from planner.scoring import OBJECTIVE_SCALE, effective_need
 
 
 @dataclass
@@ -282,15 +282,26 @@ def solve(
         return Plan(meta=meta.model_copy(update={"message": reason}), kpis=kpis)
 
     greedy_slates, greedy_starts = greedy_decisions(org, scenario, problem)
+
+    def greedy_plan(status: str, bound: Optional[float] = None, message: str = "") -> Plan:
+        extra = dict(status=status, solve_seconds=round(time.monotonic() - started, 3))
+        if bound is not None:
+            extra["best_bound"] = bound
+        plan = _decisions_plan(org, scenario, problem, greedy_slates, greedy_starts, meta, base, extra)
+        return plan.model_copy(update={"meta": meta.model_copy(update={"message": message})}) if message else plan
+
     if method == "greedy":
-        return _decisions_plan(org, scenario, problem, greedy_slates, greedy_starts, meta, base,
-                               dict(status="FEASIBLE", solve_seconds=round(time.monotonic() - started, 3)))
+        return greedy_plan("FEASIBLE")
 
     built = build_model(problem)
     if built.unbuildable:
         reasons = [f"{label} cannot hold: {_why_unbuildable(org, scenario, label, rule)}" for label, rule in built.unbuildable]
         return no_plan("INFEASIBLE", "; ".join(reasons))
-    built.vars.hint(built.model, set(greedy_starts), set(greedy_slates))
+    baseline_plan = greedy_plan("FEASIBLE")
+    first = {e: r for e, r, k in greedy_slates if k == 1}
+    built.vars.hint(built.model, set(greedy_starts), set(greedy_slates),
+                    {(s.employee_id, s.role_id): s.ready_quarter for s in baseline_plan.slates if s.ready_quarter is not None},
+                    effective_need(problem.need, problem.incumbent_of, first))
 
     solver = solver_parameters(scenario.solver)
     watcher = _Watcher(on_progress, stop, started)
@@ -301,6 +312,9 @@ def solve(
         needed, rules = explain_conflict(problem, _core(problem))
         return no_plan("INFEASIBLE", f"these cannot hold together: {' + '.join(needed)}"
                        + (f" (they break: {', '.join(rules)})" if rules else ""))
+    if code == cp_model.UNKNOWN and check_plan(org, scenario, baseline_plan).ok:
+        return greedy_plan("FEASIBLE", message=f"no better plan found within {scenario.solver.time_limit_seconds:g} s: "
+                           "the readiness-ranking baseline is returned; raise solver.time_limit_seconds")
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         reason = {
             "INFEASIBLE": "the scenario's hard rules contradict each other",
@@ -313,10 +327,7 @@ def solve(
     bound = solver.best_objective_bound / OBJECTIVE_SCALE
     plan = _decisions_plan(org, scenario, problem, built.vars.chosen_slates(value), built.vars.chosen_starts(value), meta,
                            base, dict(status=status, best_bound=bound, solve_seconds=round(time.monotonic() - started, 3)))
-    if status != "OPTIMAL":  # a stopped search may hold a worse plan than the one it started from
-        fallback = _decisions_plan(org, scenario, problem, greedy_slates, greedy_starts, meta, base,
-                                   dict(status=status, best_bound=bound, solve_seconds=plan.kpis.solve_seconds))
-        if fallback.kpis.objective < plan.kpis.objective and check_plan(org, scenario, fallback).ok:
-            return fallback.model_copy(update={"meta": meta.model_copy(update={"message": "the search stopped before "
-                                               "improving on the readiness-ranking baseline, which is returned"})})
+    if status != "OPTIMAL" and baseline_plan.kpis.objective < plan.kpis.objective and check_plan(org, scenario, baseline_plan).ok:
+        # a stopped search may hold a worse plan than the one it started from
+        return greedy_plan(status, bound, "the search stopped before improving on the readiness-ranking baseline, which is returned")
     return plan

@@ -99,9 +99,20 @@ class Variables:
     def chosen_slates(self, value) -> list[tuple[str, str, int]]:
         return sorted(key for key, var in self._slate.items() if value(var))
 
-    def hint(self, model: cp_model.CpModel, starts: set[tuple[str, str, int]], slates: set[tuple[str, str, int]]) -> None:
-        """Give CP-SAT a complete hint (a known plan): every start and slate variable gets a value."""
+    def hint(self, model: cp_model.CpModel, starts: set[tuple[str, str, int]], slates: set[tuple[str, str, int]],
+             ready_quarter: dict[tuple[str, str], int], need: dict[str, int]) -> None:
+        """Give CP-SAT a complete hint (a known plan): every start, slate, readiness and need variable
+        gets a value. ``ready_quarter``: (employee, role) -> first quarter ready, for slate entries;
+        ``need``: role -> effective need quarter under that plan."""
         for key, var in self._start.items():
             model.add_hint(var, key in starts)
         for key, var in self._slate.items():
             model.add_hint(var, key in slates)
+        for (e, r), var in self.ready_decisions():
+            model.add_hint(var, ready_quarter.get((e, r), self.problem.horizon + 1) <= self.problem.need[r])
+        for (e, r, k), var in self._ready_on_slate.items():
+            if var is not self._slate[(e, r, k)]:
+                model.add_hint(var, (e, r, k) in slates and ready_quarter.get((e, r), self.problem.horizon + 1) <= need[r])
+        for r, options in self._need.items():
+            for q, var in options:
+                model.add_hint(var, q == need[r])
