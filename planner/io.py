@@ -7,18 +7,25 @@ A dataset is one of these layouts (table names as in :data:`planner.domain.TABLE
 * a folder holding a single ``.xlsx`` workbook (and no per-table files), or the path of that
   workbook: one sheet per table, the sheet named after the table.
 
-CSV files must be UTF-8 (a byte-order mark is fine) with a header line. Every cell is read as text,
+CSV files must be UTF-8 (a byte-order mark is fine) with a header line naming the table's columns, and
+every line must have as many fields as the header (a blank line is fine). Every cell is read as text,
 so IDs such as ``0042`` keep their leading zeros; a Parquet or Excel file may hold typed columns
 (IDs that Excel turned into numbers come back as ``42``, not ``42.0``). Parsing and checking the
 values is :mod:`planner.validation`'s job; this module only reports files it cannot read. Issues name
 the file (for a workbook ``book.xlsx[sheet]``) and the row as a person sees it: the line in a CSV or
 the row in a sheet (header = 1), the row counted from 1 in Parquet.
+
+A file whose bytes are not what its extension says (CSV text named ``.parquet``, a truncated Parquet
+file, binary junk named ``.csv``) is refused before any parser sees it, so that junk costs a glance at
+its first and last bytes, not a full parse: a CSV file is streamed once to check its text and once to
+check its shape (bounded memory) before pandas reads it.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import hashlib
-import io
 import os
 import shutil
 import tempfile
@@ -35,6 +42,13 @@ FORMATS = ("csv", "parquet", "xlsx")
 _ROW_OFFSET = {"csv": 2, "parquet": 1, "xlsx": 2}
 _KIND = {"csv": "CSV", "parquet": "Parquet", "xlsx": "an Excel workbook"}
 _FORMULA_START = ("=", "+", "-", "@")  # text starting with these would be a formula in a spreadsheet
+_BLOCK = 1 << 20  # bytes read at a time when streaming a CSV file
+_SIGNATURES = {  # first bytes of formats people save by mistake, for messages
+    b"PAR1": "a Parquet file",
+    b"PK\x03\x04": "a zip archive (an .xlsx workbook?)",
+    b"\xd0\xcf\x11\xe0": "an old-format Office file (.xls?)",
+    b"%PDF": "a PDF document",
+}
 
 
 class _Unreadable(Exception):
@@ -64,19 +78,98 @@ def _is_workbook(file: Path) -> bool:
     return _is_data_file(file) and _fmt(file) == "xlsx" and file.stem.lower() not in TABLES
 
 
-def _read_csv(file: Path) -> pd.DataFrame:
-    data = file.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise _Unreadable(
-            f"is not UTF-8 text (byte {data[exc.start]:#04x} on line {line}); save it as 'CSV UTF-8'", row=line
-        ) from None
-    if not text.strip():
+def _describe(head: bytes) -> str:
+    """What a file's first bytes look like, for messages: a known format, binary data, or text."""
+    for magic, what in _SIGNATURES.items():
+        if head.startswith(magic):
+            return what
+    if not head.strip():
+        return "an empty file"
+    if b"\x00" in head:
+        return "binary data"
+    first = head.decode("utf-8", errors="replace").lstrip("\ufeff").strip().splitlines()[0]
+    return f"text starting {first[:60]!r}"
+
+
+def _check_signature(file: Path, fmt: str) -> None:
+    """Refuse a Parquet or .xlsx file whose first or last bytes are not that format's (no parser involved)."""
+    size = file.stat().st_size
+    with open(file, "rb") as fh:
+        head = fh.read(4096)
+        fh.seek(max(0, size - 65_558))  # a zip's end record sits in its last 64 KiB + 22 bytes
+        tail = fh.read()
+    magic, end, kind = {
+        "parquet": (b"PAR1", b"PAR1", "a Parquet file"),
+        "xlsx": (b"PK\x03\x04", b"PK\x05\x06", "an .xlsx workbook"),
+    }[fmt]
+    if not head.startswith(magic):
+        raise _Unreadable(f"cannot be read as {_KIND[fmt]}: it is {_describe(head)}, not {kind}")
+    if not (tail.endswith(end) if fmt == "parquet" else end in tail):
+        raise _Unreadable(f"cannot be read as {_KIND[fmt]}: it is truncated or damaged ({kind} that stops "
+                          f"after {size:,} bytes, without its end marker)")
+
+
+def _check_text(file: Path) -> None:
+    """Stream the bytes once: text, not binary data; UTF-8; not blank. Names the line of the first bad byte."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines, blank = 0, True  # newlines before the current block; nothing but whitespace so far
+
+    def decode(block: bytes, final: bool = False) -> None:
+        try:
+            decoder.decode(block, final)
+        except UnicodeDecodeError as exc:
+            line = lines + exc.object.count(b"\n", 0, exc.start) + 1
+            raise _Unreadable(
+                f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} on line {line}); save it as 'CSV UTF-8'", row=line
+            ) from None
+
+    with open(file, "rb") as fh:
+        while block := fh.read(_BLOCK):
+            if fh.tell() == len(block) and block.startswith(tuple(_SIGNATURES)):
+                raise _Unreadable(f"is {_describe(block)}, not CSV text")
+            nul = block.find(b"\x00")
+            if nul >= 0:
+                line = lines + block.count(b"\n", 0, nul) + 1
+                raise _Unreadable(f"holds binary data (a NUL byte on line {line}), not CSV text", row=line)
+            decode(block)
+            lines, blank = lines + block.count(b"\n"), blank and not block.strip()
+    decode(b"", final=True)
+    if blank:
         raise _Unreadable("is empty: expected a header line with the column names")
+
+
+def _check_shape(file: Path, table: str) -> None:
+    """Stream the CSV once: line 1 names some of the table's columns, and every non-blank line has as
+    many fields as line 1. Junk is refused at its first bad line instead of being parsed in full."""
+    expected = list(TABLES[table].row_model.model_fields)
+    with open(file, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader, [])
+            if not {c.strip() for c in header} & set(expected):
+                found = ",".join(header)
+                raise _Unreadable(f"line 1 is not a header line: it names none of the columns of '{table}' "
+                                  f"({', '.join(expected)}); it reads {found[:60]!r}", row=1)
+            line = reader.line_num + 1  # where the next record starts
+            for row in reader:
+                if len(row) != len(header) and any(c.strip() for c in row):
+                    spans = f" (a quoted cell runs on to line {reader.line_num}: a quote never closed?)"
+                    raise _Unreadable(f"cannot be read as CSV: line {line} has {len(row)} field(s) but the header "
+                                      f"line has {len(header)}{spans if reader.line_num > line else ''}", row=line)
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            line = reader.line_num
+            problem = str(exc)
+            if "field limit" in problem:
+                problem = f"a cell is longer than {csv.field_size_limit():,} characters (a quote that is never closed?)"
+            raise _Unreadable(f"cannot be read as CSV: line {line}: {problem}", row=line) from None
+
+
+def _read_csv(file: Path) -> pd.DataFrame:
+    _check_text(file)
+    _check_shape(file, file.stem.lower())
     # Blank lines are kept so that row numbers stay line numbers; only trailing ones are dropped.
-    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+    df = pd.read_csv(file, encoding="utf-8-sig", dtype=str, keep_default_na=False, skip_blank_lines=False)
     filled = df.ne("").any(axis=1)
     return df.loc[: filled[filled].index.max()] if filled.any() else df.iloc[:0]
 
@@ -105,6 +198,7 @@ def _read_file(file: Path) -> pd.DataFrame:
     fmt = _fmt(file)
     if fmt == "csv":
         return _read_csv(file)
+    _check_signature(file, fmt)
     if fmt == "parquet":
         return pd.read_parquet(file)
     return _read_sheets(file, 0)
@@ -117,7 +211,8 @@ def _load(table: str, label: str, fmt: str, read) -> tuple[pd.DataFrame | None, 
     except _Unreadable as exc:
         return None, Issue(table=table, file=label, row=exc.row, message=str(exc))
     except Exception as exc:  # any parser's failure means the same to the user: the file is unreadable
-        return None, Issue(table=table, file=label, message=f"cannot be read as {_KIND[fmt]}: {exc}")
+        problem = str(exc).replace("Error tokenizing data. C error: ", "").strip()
+        return None, Issue(table=table, file=label, message=f"cannot be read as {_KIND[fmt]}: {problem}")
     if df.columns.empty:
         return None, Issue(table=table, file=label, message="is empty: expected a header row with the column names")
     return df, None
@@ -129,7 +224,10 @@ def _missing(table: str, label: str, where: str) -> Issue:
 
 def _read_workbook(book: Path) -> tuple[dict[str, pd.DataFrame], Locations, list[Issue]]:
     try:
+        _check_signature(book, "xlsx")
         sheets = {name.strip().lower(): df for name, df in _read_sheets(book, None).items()}
+    except _Unreadable as exc:
+        return {}, {}, [Issue(table="dataset", file=str(book), message=str(exc))]
     except Exception as exc:  # see _load
         return {}, {}, [Issue(table="dataset", file=str(book), message=f"cannot be read as {_KIND['xlsx']}: {exc}")]
     raw, where, issues = {}, {}, []

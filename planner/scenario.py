@@ -93,7 +93,7 @@ class SolverConfig(_Strict):
     time_limit_seconds: float = Field(
         default=20.0, gt=0,
         description="Search limit. In deterministic mode it is CP-SAT's deterministic time (about seconds on an idle "
-        "2-core machine; a busy machine takes longer but finds the same plan), with 3x that in wall-clock time as a "
+        "2-core machine; a busy machine takes longer but finds the same plan), with 10x that in wall-clock time as a "
         "safety net; otherwise wall-clock seconds.",
     )
     num_workers: int = Field(default=8, ge=1, description="CP-SAT search workers (8 beats 2 even on 2 cores).")

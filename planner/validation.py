@@ -8,13 +8,16 @@ Two stages, in the spirit of PyPSA's ``consistency.py``:
 2. ``check_*`` functions: cross-record rules (unique keys, resolvable IDs, incumbents that hold
    their role, sane start windows, ...). Each returns a list of :class:`~planner.errors.Issue`.
 
-Every issue is collected before anything is raised, so a user fixes a file in one pass.
+Every issue is collected before anything is raised, so a user fixes a file in one pass. A problem
+found in many rows (a column of junk in a big file) is listed for its first
+``MAX_ROWS_PER_PROBLEM`` rows and then counted, so that messages stay readable and cheap.
 """
 
 from __future__ import annotations
 
 import types
 import typing
+from collections import defaultdict
 from typing import Any, Callable, Literal
 
 import annotated_types as at
@@ -24,6 +27,8 @@ import pandas as pd
 from planner.domain import TABLES, Organisation, TableSpec
 from planner.errors import InputError, Issue
 
+MAX_ROWS_PER_PROBLEM = 20  # rows listed for one problem in one column; the rest are counted
+LARGEST_NUMBER = 1e12  # beyond this (or inf, 1e400) a number is junk, and would overflow the solver's integers
 _TRUE = {"true", "t", "yes", "y", "1", "1.0"}
 _FALSE = {"false", "f", "no", "n", "0", "0.0"}
 
@@ -50,6 +55,8 @@ def _blank(series: pd.Series) -> pd.Series:
 
 def _text(series: pd.Series) -> pd.Series:
     """Cells as text; whole floats that a spreadsheet made of an ID ('42.0') become '42'."""
+    if pd.api.types.infer_dtype(series, skipna=True) == "string":  # all text, as read from CSV: vectorised
+        return series.str.strip().astype(object)
 
     def one(v: Any) -> Any:
         if v is None or (isinstance(v, float) and np.isnan(v)):
@@ -79,7 +86,8 @@ class _TableChecker:
         return ", ".join(vals) or None
 
     def add(self, mask: pd.Series, column: str | None, message: Callable[[Any], str] | str) -> None:
-        for idx in mask[mask].index:
+        hits = mask[mask].index
+        for idx in hits[:MAX_ROWS_PER_PROBLEM]:
             value = self.df.at[idx, column] if column in self.df.columns else None
             text = message(value) if callable(message) else message
             self.issues.append(
@@ -91,6 +99,14 @@ class _TableChecker:
                     column=column,
                     message=text,
                 )
+            )
+        if len(hits) > MAX_ROWS_PER_PROBLEM:
+            rest = hits[MAX_ROWS_PER_PROBLEM:]
+            first, last = int(rest[0]) + self.row_offset, int(rest[-1]) + self.row_offset
+            self.issues.append(
+                Issue(table=self.spec.name, file=self.file, column=column,
+                      message=f"{len(rest):,} more rows (rows {first} to {last}) have the same kind of problem as the "
+                      f"{MAX_ROWS_PER_PROBLEM} listed above")
             )
 
 
@@ -141,13 +157,19 @@ def coerce_table(
             checker.add(bad, name, lambda v: f"must be true or false, got {v!r}")
             out[name] = is_true.fillna(False).astype(bool)
         else:
-            numbers = pd.to_numeric(col.where(~blank), errors="coerce")
+            flag = pd.Series(pd.api.types.is_bool_dtype(col), index=col.index)  # True is not the number 1 here
+            if col.dtype == object:
+                flag = col.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool)
+            numbers = pd.to_numeric(col.where(~blank & ~flag), errors="coerce")
             bad_type = ~blank & numbers.isna()
             checker.add(bad_type, name, lambda v, k=kind: f"must be a {'whole ' if k == 'int' else ''}number, got {v!r}")
             if kind == "int":
                 frac = ~blank & ~bad_type & (numbers != np.floor(numbers))
                 checker.add(frac, name, lambda v: f"must be a whole number, got {v!r}")
             ok = ~blank & ~bad_type
+            huge = ok & ~(numbers.abs() <= LARGEST_NUMBER)
+            checker.add(huge, name, lambda v: f"must be a finite number within ±{LARGEST_NUMBER:g}, got {v!r}")
+            ok, numbers = ok & ~huge, numbers.where(~huge)
             lo = meta[at.Ge].ge if at.Ge in meta else None
             hi = meta[at.Le].le if at.Le in meta else None
             if lo is not None and hi is not None:
@@ -266,15 +288,91 @@ def check_aspirations(frames: Frames, where: Locations) -> list[Issue]:
     return c.issues
 
 
+def check_not_empty(frames: Frames, where: Locations) -> list[Issue]:
+    """A plan needs skills, employees and roles (an empty table is an error). An empty catalogue of
+    interventions is allowed, since slates can still be filled from current skills, but warned about;
+    empty employee_skills, role_requirements or intervention_effects tables are allowed."""
+    issues = []
+    for name, what in (("skills", "skill"), ("employees", "employee"), ("roles", "role")):
+        if frames[name].empty:
+            issues.append(Issue(table=name, file=where.get(name, (None, 1))[0],
+                                message=f"has no rows (only a header): a plan needs at least one {what}"))
+    if frames["interventions"].empty:
+        issues.append(Issue(table="interventions", file=where.get("interventions", (None, 1))[0], severity="warning",
+                            message="has no rows (only a header): no development can be planned, so slates are "
+                            "filled from current skills only"))
+    return issues
+
+
+def check_prerequisite_cycles(frames: Frames, where: Locations) -> list[Issue]:
+    """Warn about an intervention that nobody can ever start.
+
+    Each effect's ``min_level`` must be met to start. Starting from the best current level anyone has
+    in each skill, every intervention whose min_levels are all met could run and raise its skills to
+    its to_levels, which may let further interventions start (a fixpoint). An intervention still not
+    startable then is never startable, whatever the plan: a warning on each effect row whose min_level
+    is out of reach, naming the cycle when such interventions wait on each other. A warning, not an
+    error: the rest of the catalogue, and the plan, are still valid.
+    """
+    effects, levels = frames["intervention_effects"], frames["employee_skills"]
+    reach = {k: int(v) for k, v in levels.groupby("skill_id")["level"].max().items()}
+    needs: dict[str, list[tuple[Any, str, int, int]]] = defaultdict(list)
+    for idx, i, k, lo, to in zip(effects.index, effects["intervention_id"], effects["skill_id"],
+                                 effects["min_level"], effects["to_level"]):
+        needs[i].append((idx, k, int(lo), int(to)))
+    startable: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for i, rows in needs.items():
+            if i not in startable and all(reach.get(k, 0) >= lo for _, k, lo, _ in rows):
+                startable.add(i)
+                grew = True
+                for _, k, _, to in rows:
+                    reach[k] = max(reach.get(k, 0), to)
+    blocked = {i: [r for r in rows if reach.get(r[1], 0) < r[2]] for i, rows in needs.items() if i not in startable}
+    # i -> (j, skill, level): i needs the skill at that level, and blocked j would give it
+    waits = {i: [(j, k, lo) for _, k, lo, _ in unmet for j in blocked if j != i
+                 and any(k2 == k and to >= lo for _, k2, _, to in needs[j])] for i, unmet in blocked.items()}
+
+    def cycle(start: str) -> str | None:
+        """The shortest cycle of waits through ``start``, spelled out, or None."""
+        came: dict[str, tuple | None] = {start: None}  # j -> (i, skill, level): i waits on j for that skill
+        queue = [start]
+        while queue:
+            i = queue.pop(0)
+            for j, k, lo in waits[i]:
+                if j == start:
+                    steps = [(i, k, lo, j)]
+                    while came[steps[0][0]]:
+                        steps.insert(0, (*came[steps[0][0]], steps[0][0]))
+                    return "; ".join(f"{a} needs {k} at level {lo} from {b}" for a, k, lo, b in steps)
+                if j not in came:
+                    came[j] = (i, k, lo)
+                    queue.append(j)
+        return None
+
+    c = _checker("intervention_effects", frames, where)
+    for i, unmet in blocked.items():
+        loop = cycle(i)
+        for idx, k, lo, _ in unmet:
+            text = (f"{i} can never start: it needs {k} at level {lo}, but nobody has or can reach more than level "
+                    f"{reach.get(k, 0)} in {k} through interventions that can start")
+            text += f"; these prerequisites form a cycle that can never be met: {loop}" if loop else ""
+            c.add(pd.Series(effects.index == idx, index=effects.index), "min_level", text)
+    return [i.model_copy(update={"severity": "warning"}) for i in c.issues]
+
+
 def check_critical_roles(frames: Frames, where: Locations) -> list[Issue]:
-    """There is at least one critical role to plan for."""
-    if not frames["roles"]["critical"].any():
+    """There is at least one critical role to plan for (an empty roles table is check_not_empty's)."""
+    if len(frames["roles"]) and not frames["roles"]["critical"].any():
         file, _ = where.get("roles", (None, 1))
         return [Issue(table="roles", file=file, column="critical", message="no role is marked critical: nothing to plan")]
     return []
 
 
 CHECKS = (
+    check_not_empty,
     check_unique_keys,
     check_references,
     check_incumbents,
@@ -282,6 +380,7 @@ CHECKS = (
     check_effects,
     check_aspirations,
     check_critical_roles,
+    check_prerequisite_cycles,
 )
 
 

@@ -97,7 +97,7 @@ def solver_parameters(config: SolverConfig) -> cp_model.CpSolver:
     if config.deterministic:
         solver.parameters.interleave_search = True
         solver.parameters.max_deterministic_time = config.time_limit_seconds
-        solver.parameters.max_time_in_seconds = 3 * config.time_limit_seconds
+        solver.parameters.max_time_in_seconds = 10 * config.time_limit_seconds
     else:
         solver.parameters.max_time_in_seconds = config.time_limit_seconds
     solver.parameters.num_workers = config.num_workers

@@ -1,0 +1,659 @@
+"""Benchmark the planner on synthetic organisations of fixed sizes and write a Markdown table.
+
+    python bench/run.py                          # sizes S and M, table to bench/results/<date>.md
+    python bench/run.py --sizes S,M,L,XL         # everything (XL takes a few minutes)
+    python bench/run.py --sizes M --profile      # also a cProfile of each size's run, in the workdir
+
+Each size runs in its own child process (``python bench/run.py --child ...``), so the peak memory
+(``ru_maxrss``) is that size's alone, and a child that hangs, runs out of memory or raises is
+recorded in the table ("timed out after N s", "error: ...") instead of ending the bench.
+
+A child: generates the organisation (fixed seed), writes it as CSV, loads it back with
+``load_dataset`` (the "load" time), solves with the greedy readiness-ranking baseline and then with
+CP-SAT (the ratio between the two is measured in the same run), writes the CP-SAT plan, and re-checks
+it with ``planner.check``. "End to end" is load + CP-SAT solve + plan write (generating, the greedy
+run and the check are not part of it).
+
+Bench runs are not tests: nothing here asserts a time. The "met?" column compares against the
+targets of the issue; CI runs only ``--sizes S`` as a smoke check (tests/test_bench_smoke.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import inspect
+import json
+import os
+import platform
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+
+# --------------------------------------------------------------------------------------------
+# Sizes and targets
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    employees: int
+    critical_roles: int
+    interventions: int
+    seed: int
+    horizon: int = 12
+    # targets (from the issue)
+    target_seconds: float = 0.0  # S/M/L: CP-SAT build + search (plan.kpis.solve_seconds); XL: end to end
+    target_gap: float = 0.0  # 0 = proven optimal
+    target_mb: Optional[float] = None
+    target_improvement: Optional[float] = None  # over greedy, as a fraction
+    end_to_end: bool = False  # the time target is load -> written plan
+
+    @property
+    def target_text(self) -> str:
+        parts = ["proven optimal" if self.target_gap == 0 else f"gap <= {self.target_gap:.1%}"]
+        parts.append(f"{'end to end' if self.end_to_end else 'solve'} < {self.target_seconds:g} s")
+        if self.target_mb:
+            parts.append(f"< {self.target_mb / 1024:g} GB" if self.target_mb >= 1024 else f"< {self.target_mb:g} MB")
+        if self.target_improvement:
+            parts.append(f">= {self.target_improvement:.0%} better than greedy")
+        return ", ".join(parts)
+
+
+SIZES = {
+    "S": Size("S", 300, 32, 43, seed=22, target_seconds=2),  # the bundled sample's generator settings
+    "M": Size("M", 2_000, 120, 60, seed=2_000, target_seconds=10, target_gap=0.005),
+    "L": Size("L", 10_000, 400, 100, seed=10_000, target_seconds=20, target_gap=0.005, target_mb=1024),
+    "XL": Size("XL", 50_000, 1_000, 150, seed=50_000, target_seconds=60, target_gap=0.01, target_mb=2048,
+               target_improvement=0.07, end_to_end=True),
+}
+
+
+def default_timeout(size: Size) -> float:
+    """Hard wall-clock limit of a child: 10x its time target, at least a minute, at most 15 minutes."""
+    return float(min(900, max(60, 10 * size.target_seconds)))
+
+
+# --------------------------------------------------------------------------------------------
+# The child: one size, phase by phase
+# --------------------------------------------------------------------------------------------
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far, MB (ru_maxrss is KB on Linux, bytes on macOS)."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+class Recorder:
+    """Result of a child, rewritten to its JSON file after every phase, so a parent that has to kill
+    the child still knows how far it got."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.data: dict = {"phases": {}, "phase_peak_mb": {}, "inner": {}, "inner_peak_mb": {}}
+        self.flush()
+
+    def set(self, **values) -> None:
+        self.data.update(values)
+        self.flush()
+
+    def phase(self, name: str, seconds: float) -> None:
+        self.data["phases"][name] = round(seconds, 3)
+        self.data["phase_peak_mb"][name] = round(peak_mb(), 1)
+        self.data["peak_mb"] = round(peak_mb(), 1)
+        self.flush()
+
+    def flush(self) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.data, indent=1, default=str))
+        os.replace(tmp, self.path)
+
+
+def _instrument(rec: Recorder, label: str):
+    """Time the solve's inner steps by wrapping the functions ``planner.model.solve.solve`` calls
+    (best effort: a step that is renamed or moved is simply not timed). Returns an undo function."""
+    undo = []
+    inner: dict[str, float] = {}
+
+    def wrap(owner, attr: str, name: str):
+        fn = getattr(owner, attr, None)
+        if fn is None or not callable(fn):
+            return
+
+        def timed(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                inner[name] = inner.get(name, 0.0) + time.perf_counter() - t0
+                rec.data["inner"][f"{label}.{name}"] = round(inner[name], 3)
+                rec.data["inner_peak_mb"][f"{label}.{name}"] = round(peak_mb(), 1)
+
+        setattr(owner, attr, timed)
+        undo.append(lambda: setattr(owner, attr, fn))
+
+    try:
+        import planner.checker as checker
+        import planner.greedy as greedy
+        import planner.model.solve as ms
+        from planner.model.variables import Variables
+    except Exception:  # noqa: BLE001 - the model is being changed; timing the steps is optional
+        return lambda: None
+    wrap(ms, "build_problem", "build_problem")
+    wrap(greedy, "greedy_decisions", "greedy_decisions")
+    wrap(ms, "build_model", "build_model")
+    wrap(Variables, "hint", "hint")
+    wrap(ms, "_decisions_plan", "decisions_plan(evaluate)")
+    wrap(ms, "input_fingerprint", "input_fingerprint")
+    wrap(checker, "check_plan", "check_plan")
+
+    parameters = getattr(ms, "solver_parameters", None)
+    if parameters is not None:
+        def timed_parameters(config):
+            solver = parameters(config)
+            search = solver.solve
+
+            def timed_search(*args, **kwargs):
+                t0 = time.perf_counter()
+                try:
+                    return search(*args, **kwargs)
+                finally:
+                    inner["cp-sat search"] = inner.get("cp-sat search", 0.0) + time.perf_counter() - t0
+                    rec.data["inner"][f"{label}.cp-sat search"] = round(inner["cp-sat search"], 3)
+                    rec.data["inner_peak_mb"][f"{label}.cp-sat search"] = round(peak_mb(), 1)
+
+            solver.solve = timed_search
+            return solver
+
+        ms.solver_parameters = timed_parameters
+        undo.append(lambda: setattr(ms, "solver_parameters", parameters))
+
+    def restore():
+        for u in reversed(undo):
+            u()
+    return restore
+
+
+def _solve(scenario, org, method: str):
+    """``planner.solve`` with ``method`` if it takes one; else the model's solve (after the same scenario check)."""
+    import planner
+
+    if "method" in inspect.signature(planner.solve).parameters:
+        return planner.solve(scenario, org, method=method)
+    from planner.errors import InputError
+    from planner.model.solve import solve as model_solve
+
+    errors = [i for i in planner.check_scenario(org, scenario) if i.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    return model_solve(org, scenario, method=method)
+
+
+def _model_size(rec: Recorder, scenario, org) -> None:
+    """Variables and constraints of the CP-SAT model (a second build, untimed, only with --model-stats)."""
+    from planner.model.build import build_model
+    from planner.model.problem import build_problem
+
+    problem = build_problem(org, scenario)
+    proto = build_model(problem).model.proto
+    rec.set(model={"pairs": len(problem.pairs), "start_options": sum(len(q) for q in problem.starts.values()),
+                   "variables": len(proto.variables), "constraints": len(proto.constraints)})
+
+
+def run_child(args) -> None:
+    size = SIZES[args.child]
+    work = Path(args.workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    rec = Recorder(Path(args.result))
+    rec.set(size=size.name, pid=os.getpid(), started=time.time())
+    try:
+        t0 = time.perf_counter()
+        import planner
+        from planner.generate import generate_organisation, suggested_budget, write_dataset_csv
+        from planner.scenario import Budget, Scenario, SolverConfig
+        rec.phase("import", time.perf_counter() - t0)
+
+        t0 = time.perf_counter()
+        frames = generate_organisation(size.employees, size.critical_roles, size.interventions, seed=size.seed,
+                                       horizon_quarters=size.horizon)
+        rec.phase("generate", time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        budget = suggested_budget(frames)
+        rec.phase("budget", time.perf_counter() - t0)
+        rec.set(budget=budget)
+        data = work / "data"
+        t0 = time.perf_counter()
+        write_dataset_csv(frames, data)
+        rec.phase("write_csv", time.perf_counter() - t0)
+        del frames
+
+        t0 = time.perf_counter()
+        org = planner.load_dataset(data)
+        load_s = time.perf_counter() - t0
+        rec.phase("load", load_s)
+
+        def scenario_with(limit: float) -> Scenario:
+            return Scenario(
+                name=f"bench-{size.name}", dataset=str(data), horizon_quarters=size.horizon, budget=Budget(total=budget),
+                solver=SolverConfig(time_limit_seconds=limit, num_workers=args.workers, deterministic=args.deterministic,
+                                    relative_gap_limit=args.gap_limit, random_seed=0),
+            )
+
+        restore = _instrument(rec, "greedy")
+        t0 = time.perf_counter()
+        greedy = _solve(scenario_with(1.0), org, "greedy")
+        greedy_s = time.perf_counter() - t0
+        restore()
+        rec.phase("greedy", greedy_s)
+        rec.set(greedy={"status": greedy.kpis.status, "objective": greedy.kpis.objective,
+                        "coverage": greedy.kpis.coverage, "total_cost": greedy.kpis.total_cost})
+
+        limit = args.time_limit
+        if limit is None:
+            if size.end_to_end:
+                # What is left of the end-to-end target once the data is loaded, less the solve's own
+                # set-up and wrap-up (about twice the greedy run: problem, greedy hint, model build,
+                # evaluation) and the plan write.
+                limit = size.target_seconds - load_s - 2 * greedy_s - 2
+            else:
+                limit = size.target_seconds
+            limit = max(1.0, limit)
+        rec.set(time_limit=round(limit, 2))
+        if args.model_stats:
+            _model_size(rec, scenario_with(limit), org)
+
+        restore = _instrument(rec, "cp-sat")
+        t0 = time.perf_counter()
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            plan = profiler.runcall(_solve, scenario_with(limit), org, "cp-sat")
+        else:
+            plan = _solve(scenario_with(limit), org, "cp-sat")
+        cpsat_s = time.perf_counter() - t0
+        restore()
+        rec.phase("cp-sat", cpsat_s)
+        if args.profile:
+            prof = work / f"{size.name}.prof"
+            profiler.dump_stats(prof)
+            with open(work / f"{size.name}.profile.txt", "w") as out:
+                stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+                stats.print_stats(60)
+                stats.sort_stats("tottime").print_stats(40)
+            rec.set(profile=str(work / f"{size.name}.profile.txt"))
+        k = plan.kpis
+        rec.set(cpsat={"status": k.status, "objective": k.objective, "best_bound": k.best_bound, "gap": k.gap,
+                       "solve_seconds": k.solve_seconds, "coverage": k.coverage, "total_cost": k.total_cost,
+                       "message": plan.meta.message})
+
+        t0 = time.perf_counter()
+        planner.write_plan(plan, work / "plan")
+        write_s = time.perf_counter() - t0
+        rec.phase("write_plan", write_s)
+        rec.set(end_to_end=round(load_s + cpsat_s + write_s, 3))
+
+        t0 = time.perf_counter()
+        report = planner.check(org, scenario_with(limit), plan)
+        rec.phase("check", time.perf_counter() - t0)
+        rec.set(check_ok=bool(report.ok),
+                check_problems=[str(v) for v in report.violations][:5] + list(report.mismatches)[:5])
+        rec.set(done=True)
+    except MemoryError:
+        rec.set(error="MemoryError", traceback=traceback.format_exc())
+        sys.exit(3)
+    except BaseException as exc:  # noqa: BLE001 - recorded for the table
+        rec.set(error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
+        sys.exit(2)
+
+
+# --------------------------------------------------------------------------------------------
+# The parent: one child per size, then the table
+# --------------------------------------------------------------------------------------------
+
+
+def _vm_hwm_mb(pid: int) -> float:
+    """Peak resident memory of a running process (Linux /proc VmHWM), MB; 0 where unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
+def run_size(size: Size, args, root: Path) -> dict:
+    work = root / size.name
+    work.mkdir(parents=True, exist_ok=True)
+    result = work / "result.json"
+    limit = args.time_limits.get(size.name)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", size.name, "--workdir", str(work),
+           "--result", str(result), "--workers", str(args.workers),
+           "--deterministic" if args.deterministic else "--no-deterministic"]
+    if limit is not None:
+        cmd += ["--time-limit", str(limit)]
+    gap = args.gap_limit if args.gap_limit is not None else size.target_gap
+    cmd += ["--gap-limit", str(gap)]
+    if args.profile:
+        cmd.append("--profile")
+    if args.model_stats:
+        cmd.append("--model-stats")
+    timeout = args.timeout if args.timeout is not None else default_timeout(size)
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    log = open(work / "child.log", "w")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+    outcome, observed = None, 0.0
+    try:
+        while True:  # poll, reading the child's peak RSS as we go (it survives a kill only here)
+            observed = max(observed, _vm_hwm_mb(proc.pid))
+            try:
+                proc.wait(timeout=min(1.0, max(0.0, timeout - (time.perf_counter() - started))))
+                break
+            except subprocess.TimeoutExpired:
+                if time.perf_counter() - started >= timeout:
+                    raise
+    except subprocess.TimeoutExpired:
+        observed = max(observed, _vm_hwm_mb(proc.pid))
+        os.killpg(proc.pid, signal.SIGKILL)  # the child's own process group, started above
+        proc.wait()
+        outcome = f"timed out after {timeout:g} s"
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM): take the child down too
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
+    finally:
+        log.close()
+    wall = time.perf_counter() - started
+    data = json.loads(result.read_text()) if result.exists() else {"phases": {}}
+    if outcome is None and not data.get("done"):
+        if data.get("error"):
+            outcome = f"error: {data['error']}"
+        elif proc.returncode and proc.returncode < 0:
+            name = signal.Signals(-proc.returncode).name
+            outcome = f"killed by {name}" + (" (out of memory?)" if name == "SIGKILL" else "")
+        else:
+            tail = (work / "child.log").read_text()[-300:].strip().replace("\n", " ")
+            outcome = f"error: exit code {proc.returncode}: {tail}"
+    if outcome and data.get("phases"):
+        outcome += f" (after: {', '.join(data['phases'])})"
+    if observed > data.get("peak_mb", 0):  # read from outside: also covers a child killed before recording it
+        data["peak_mb"] = round(observed, 1)
+        data["peak_mb_observed"] = outcome is not None
+    data.update(outcome=outcome, child_wall=round(wall, 1), load_before=load_before, load_after=os.getloadavg()[0],
+                gap_limit=gap)
+    return data
+
+
+def _num(x, fmt="{:,.2f}") -> str:
+    return "—" if x is None else fmt.format(x)
+
+
+def assess(size: Size, d: dict) -> tuple[str, list[str]]:
+    """'yes' / 'no' against the size's targets, with what was missed."""
+    if d.get("outcome"):
+        return "no", [d["outcome"]]
+    c, g = d["cpsat"], d["greedy"]
+    missed = []
+    seconds = d["end_to_end"] if size.end_to_end else c["solve_seconds"]
+    if seconds >= size.target_seconds:
+        missed.append(f"{'end to end' if size.end_to_end else 'solve'} {seconds:.1f} s")
+    if size.target_gap == 0:
+        if c["status"] != "OPTIMAL":
+            missed.append(f"status {c['status']}")
+    elif c["gap"] is None or c["gap"] > size.target_gap + 1e-9:
+        missed.append(f"gap {_num(c['gap'], '{:.2%}')}")
+    if size.target_mb and d["peak_mb"] >= size.target_mb:
+        missed.append(f"{d['peak_mb']:,.0f} MB")
+    improvement = d.get("improvement")
+    if size.target_improvement and (improvement is None or improvement < size.target_improvement):
+        missed.append(f"improvement {_num(improvement, '{:.1%}')}")
+    if improvement is not None and improvement < -1e-9:
+        missed.append("worse than greedy")
+    if c.get("best_bound") is None:
+        missed.append("no bound")
+    elif not d.get("bound_valid", False):
+        missed.append("bound not valid")
+    if not d.get("check_ok"):
+        missed.append("plan check failed")
+    return ("yes" if not missed else "no"), missed
+
+
+def derive(d: dict) -> None:
+    """Improvement over greedy and whether the bound is consistent with both plans."""
+    c, g = d.get("cpsat"), d.get("greedy")
+    if not c or not g or c.get("objective") is None or g.get("objective") is None:
+        return
+    d["improvement"] = (g["objective"] - c["objective"]) / abs(g["objective"]) if g["objective"] else None
+    bound = c.get("best_bound")
+    # A valid lower bound is at most the objective of every feasible plan, the two measured here included.
+    d["bound_valid"] = bound is not None and bound <= min(c["objective"], g["objective"]) + 0.01 + 1e-7 * abs(bound)
+
+
+COLUMNS = ["Size", "Employees / roles / interventions / quarters", "Seed", "Budget", "Generate s", "Load s", "Greedy s",
+           "Build s", "Search s", "Solve s", "Write s", "End to end s", "Peak MB", "Status", "Objective", "Valid bound",
+           "Gap", "Greedy objective", "Improvement over greedy", "Coverage (greedy)", "Check", "Target", "Met?"]
+
+
+def row(size: Size, d: dict) -> list[str]:
+    p, inner = d.get("phases", {}), d.get("inner", {})
+    c, g = d.get("cpsat") or {}, d.get("greedy") or {}
+    build = None
+    if "cp-sat.build_problem" in inner or "cp-sat.build_model" in inner:
+        build = inner.get("cp-sat.build_problem", 0) + inner.get("cp-sat.build_model", 0)
+    met, missed = assess(size, d)
+    status = c.get("status", "—")
+    if d.get("outcome"):
+        status = d["outcome"]
+    cov = "—" if c.get("coverage") is None else f"{c['coverage']:.0%} ({_num(g.get('coverage'), '{:.0%}')})"
+    return [
+        size.name, f"{size.employees:,} / {size.critical_roles:,} / {size.interventions} / {size.horizon}", str(size.seed),
+        _num(d.get("budget"), "{:,.0f}"), _num(p.get("generate")), _num(p.get("load")), _num(p.get("greedy")),
+        _num(build), _num(inner.get("cp-sat.cp-sat search")), _num(c.get("solve_seconds")), _num(p.get("write_plan")),
+        _num(d.get("end_to_end")), _num(d.get("peak_mb"), "{:,.0f}") + (" (at kill)" if d.get("peak_mb_observed") else ""), status, _num(c.get("objective")),
+        _num(c.get("best_bound")) + ("" if d.get("bound_valid", True) else " (invalid!)"), _num(c.get("gap"), "{:.3%}"),
+        _num(g.get("objective")), _num(d.get("improvement"), "{:.2%}"), cov,
+        "—" if "check_ok" not in d else ("ok" if d["check_ok"] else "FAILED"), size.target_text,
+        met + ("" if not missed or d.get("outcome") else f" ({'; '.join(missed)})"),
+    ]
+
+
+def machine() -> dict:
+    info = {"nproc": os.cpu_count(), "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+            "python": platform.python_version(), "platform": platform.platform()}
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["memory_gb"] = round(int(line.split()[1]) / 1024 ** 2, 1)
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        import ortools
+
+        info["ortools"] = ortools.__version__
+    except ImportError:
+        pass
+    return info
+
+
+def commit() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
+                               text=True).stdout.strip()
+        return head + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def sources_digest() -> str:
+    """SHA-256 (first 12 hex digits) of planner/**/*.py, to tell apart runs of an uncommitted tree."""
+    digest = hashlib.sha256()
+    for file in sorted((ROOT / "planner").rglob("*.py")):
+        digest.update(file.relative_to(ROOT).as_posix().encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def markdown(sizes: list[Size], results: dict[str, dict], args, started: dt.datetime, load_start: tuple) -> str:
+    m = machine()
+    lines = [
+        f"# Benchmark {started:%Y-%m-%d %H:%M}",
+        "",
+        f"- Commit: `{commit()}`; planner sources sha256 `{sources_digest()}`",
+        f"- Machine: {m.get('nproc')} CPUs ({m.get('usable_cpus')} usable), {m.get('memory_gb', '?')} GB memory, "
+        f"{m.get('cpu', '?')}; Python {m.get('python')}, OR-Tools {m.get('ortools', '?')}",
+        f"- Load average (1 min) at start {load_start[0]:.2f}, at end {os.getloadavg()[0]:.2f}",
+        f"- Solver: {args.workers} workers, {'deterministic' if args.deterministic else 'free-running (not deterministic)'}; "
+        "time limit per size: " + ", ".join(f"{s.name} {results[s.name].get('time_limit', '—')} s" for s in sizes)
+        + "; gap limit per size: " + ", ".join(f"{s.name} {results[s.name].get('gap_limit', 0):g}" for s in sizes),
+        "",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "|".join("---" for _ in COLUMNS) + "|",
+    ]
+    for s in sizes:
+        lines.append("| " + " | ".join(row(s, results[s.name])) + " |")
+    lines += [
+        "",
+        "Times are wall-clock seconds. Build = `build_problem` + `build_model`; Search = CP-SAT's `solve`; Solve = the "
+        "plan's `solve_seconds` (problem, greedy hint, model build, search and evaluation); End to end = load + the "
+        "CP-SAT solve call + plan write. Peak MB is the size's child process peak RSS (`ru_maxrss`, and `VmHWM` read "
+        "by the bench while it runs, so a child that is killed still shows its peak so far, marked 'at kill'). "
+        "Objective and bound are money "
+        "units, minimised; gap = (objective - bound) / |objective|; the bound counts as valid when it is at most the "
+        "objective of both plans measured. Improvement over greedy = (greedy - optimiser) / greedy, same run. "
+        "Coverage = share of critical roles whose first successor is ready in time (greedy's in brackets).",
+        "",
+        "## Phases",
+        "",
+    ]
+    for s in sizes:
+        d = results[s.name]
+        lines.append(f"### {s.name}")
+        lines.append("")
+        lines.append(f"- Child wall {d.get('child_wall')} s; load average before {d.get('load_before', 0):.2f}, after "
+                     f"{d.get('load_after', 0):.2f}")
+        if d.get("phases"):
+            lines.append("- Phases (s, peak MB after): " + ", ".join(
+                f"{k} {v:.2f} ({d['phase_peak_mb'].get(k, 0):,.0f})" for k, v in d["phases"].items()))
+        if d.get("inner"):
+            lines.append("- Inside the solves (s, peak MB after): " + ", ".join(
+                f"{k} {v:.2f} ({d['inner_peak_mb'].get(k, 0):,.0f})" for k, v in d["inner"].items()))
+        if d.get("model"):
+            lines.append("- Model: " + ", ".join(f"{k} {v:,}" for k, v in d["model"].items()))
+        if d.get("cpsat", {}).get("message"):
+            lines.append(f"- Solver message: {d['cpsat']['message']}")
+        if d.get("check_problems"):
+            lines.append("- Check: " + "; ".join(d["check_problems"]))
+        if d.get("outcome"):
+            lines.append(f"- Outcome: {d['outcome']}")
+        if d.get("traceback"):
+            lines += ["", "```", d["traceback"].strip()[-2000:], "```"]
+        if d.get("profile"):
+            lines.append(f"- Profile: `{d['profile']}`")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def parse_time_limits(text: Optional[str], names: list[str]) -> dict[str, Optional[float]]:
+    """'5' (every size) or 'S=2,M=10' (per size); sizes not named keep their default."""
+    out: dict[str, Optional[float]] = {n: None for n in names}
+    if not text:
+        return out
+    if "=" not in text:
+        return {n: float(text) for n in names}
+    for part in text.split(","):
+        key, value = part.split("=", 1)
+        out[key.strip().upper()] = float(value)
+    return out
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="S,M", help="comma-separated, of S, M, L, XL (default S,M)")
+    parser.add_argument("--out", help="Markdown file to write (default bench/results/<date>.md)")
+    parser.add_argument("--time-limit", help="CP-SAT search limit in seconds: one number for every size, or per size "
+                        "like 'S=2,M=10'. Defaults: S 2, M 10, L 20, XL 60 minus the time already spent")
+    parser.add_argument("--gap-limit", type=float, default=None,
+                        help="CP-SAT relative_gap_limit (default: the size's target gap: S 0, M/L 0.005, XL 0.01)")
+    parser.add_argument("--deterministic", action=argparse.BooleanOptionalAction, default=False,
+                        help="CP-SAT deterministic interleaved workers (default: free-running, since speed is the point)")
+    parser.add_argument("--workers", type=int, default=8, help="CP-SAT workers (default 8, the planner's default)")
+    parser.add_argument("--workdir", help="where datasets and plans go (default: a temporary folder, removed after)")
+    parser.add_argument("--timeout", type=float, help="hard wall-clock limit per size in seconds "
+                        "(default 10x the size's time target, 60 s to 15 min)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the CP-SAT solve call; stats in the workdir")
+    parser.add_argument("--model-stats", action="store_true",
+                        help="build the model once more (untimed) to report its variables and constraints")
+    # internal: one size in a child process
+    parser.add_argument("--child", choices=sorted(SIZES), help=argparse.SUPPRESS)
+    parser.add_argument("--result", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        args.time_limit = None if args.time_limit is None else float(args.time_limit)
+        args.gap_limit = 0.0 if args.gap_limit is None else args.gap_limit
+        run_child(args)
+        return 0
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that a running child is killed with the bench
+    names = [n.strip().upper() for n in args.sizes.split(",") if n.strip()]
+    unknown = [n for n in names if n not in SIZES]
+    if unknown:
+        parser.error(f"unknown size(s) {', '.join(unknown)}: use {', '.join(SIZES)}")
+    args.time_limits = parse_time_limits(args.time_limit, names)
+    started = dt.datetime.now()
+    load_start = os.getloadavg()
+    out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"{started:%Y-%m-%d}.md"
+    if args.workdir:
+        root, remove = Path(args.workdir), False
+        root.mkdir(parents=True, exist_ok=True)
+    else:  # kept when profiling, for the profiles
+        root, remove = Path(tempfile.mkdtemp(prefix="planner-bench-")), not args.profile
+    sizes = [SIZES[n] for n in names]
+    results = {}
+    try:
+        for s in sizes:
+            print(f"[bench] {s.name}: {s.employees:,} employees, {s.critical_roles:,} critical roles, "
+                  f"{s.interventions} interventions ...", file=sys.stderr, flush=True)
+            results[s.name] = run_size(s, args, root)
+            derive(results[s.name])
+            d = results[s.name]
+            print(f"[bench] {s.name}: {d.get('outcome') or d.get('cpsat', {}).get('status')} in {d['child_wall']} s",
+                  file=sys.stderr, flush=True)
+        text = markdown(sizes, results, args, started, load_start)
+    finally:
+        if remove:
+            shutil.rmtree(root, ignore_errors=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + "\n")
+    (out.with_suffix(".json")).write_text(json.dumps(results, indent=1, default=str))
+    print(text)
+    print(f"\n[bench] written to {out}" + ("" if remove else f"; datasets, plans and logs in {root}"), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
