@@ -27,7 +27,7 @@ import planner
 from planner.checker import PlanContext
 from planner.domain import TABLES, Organisation
 from planner.errors import InputError, Issue
-from planner.io import read_tables
+from planner.io import read_tables, write_text_atomically
 from planner.plan import Kpis, Plan
 from planner.scenario import Scenario, quarter_label
 from planner.store import check_name
@@ -102,21 +102,6 @@ def inside(folder: Path, name: str, suffix: str = "") -> Path:
     if target.parent != folder.resolve():
         raise ValueError(f"{name!r} would leave {folder}")
     return target
-
-
-def write_text_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to a temporary sibling, flush it to disk, then rename it onto ``target``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def issues_frame(issues: list[Issue]) -> pd.DataFrame:

@@ -33,10 +33,17 @@ WORKSPACE = typer.Option(Path("workspace"), "--workspace", help="Workspace folde
 
 
 def _plan_inputs(ref: str, workspace: Path) -> tuple[planner.Plan, planner.Organisation, planner.Scenario]:
-    """A plan (folder or saved name) with the organisation and scenario it was made from."""
-    plan = _find_plan(ref, workspace)
-    scenario = planner.Scenario.model_validate(plan.meta.scenario_settings)
-    return plan, planner.scenario_organisation(scenario), scenario
+    """A plan (folder or saved name) with the organisation and scenario it was made from; exits with
+    code 2 and the reason when any of them cannot be had."""
+    try:
+        plan = _find_plan(ref, workspace)
+        scenario = planner.Scenario.model_validate(plan.meta.scenario_settings)
+        return plan, planner.scenario_organisation(scenario), scenario
+    except InputError as exc:
+        _fail_input(exc)
+    except (KeyError, FileNotFoundError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def _find_plan(ref: str, workspace: Path) -> planner.Plan:
@@ -329,13 +336,7 @@ def explain(
     """Why each successor, and (with --uncovered, --money) why roles are uncovered and what more budget buys."""
     from planner.explain import explain_slates, explain_uncovered, marginal_value_of_money
 
-    try:
-        plan, org, scenario = _plan_inputs(plan_ref, workspace)
-    except InputError as exc:
-        _fail_input(exc)
-    except (KeyError, FileNotFoundError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+    plan, org, scenario = _plan_inputs(plan_ref, workspace)
     for item in explain_slates(org, scenario, plan):
         if role is None or item.role_id == role:
             console.print(escape(item.summary), soft_wrap=True)
@@ -366,13 +367,7 @@ def simulate(
     """Monte Carlo attrition: how many roles stay covered when people leave, and the training spend wasted."""
     from planner.attrition import coverage_probability, simulate as run
 
-    try:
-        plan, org, scenario = _plan_inputs(plan_ref, workspace)
-    except InputError as exc:
-        _fail_input(exc)
-    except (KeyError, FileNotFoundError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+    plan, org, scenario = _plan_inputs(plan_ref, workspace)
     result = run(org, scenario, plan, draws=draws, seed=seed)
     s = result.summary
     table = Table(title=f"Attrition over {draws:,} draws (seed {seed})", show_header=False)

@@ -12,9 +12,7 @@ or on a Dask distributed cluster (``address="tcp://host:port"``).
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from multiprocessing import get_context
@@ -121,22 +119,14 @@ def sweep(
 def save_frontier(workspace: str | Path, scenario_name: str, parameter: str, frontier: pd.DataFrame) -> Path:
     """Write the frontier to ``<workspace>/sweeps/<scenario>--<parameter>.csv`` atomically (temp file,
     fsync, rename), where the app's Compare page finds it."""
+    from planner.io import write_text_atomically
     from planner.store import check_name
 
     check_name(scenario_name)
     folder = Path(workspace) / "sweeps"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{scenario_name}--{re.sub(r'[^A-Za-z0-9_.]', '_', parameter)}.csv"
-    fd, tmp = tempfile.mkstemp(prefix=".frontier.", dir=folder)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            frontier.to_csv(fh, index=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(target, frontier.to_csv(index=False))
     return target
 
 

@@ -382,3 +382,18 @@ def dataset_fingerprint(org: Organisation) -> str:
         digest.update(f"# {name}\n".encode())
         digest.update(df.to_csv(index=False, lineterminator="\n").encode())
     return digest.hexdigest()
+
+
+def write_text_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to a temporary sibling, flush it to disk, then rename it onto ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

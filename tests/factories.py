@@ -61,6 +61,17 @@ def base_tables() -> dict[str, list[dict]]:
     )
 
 
+def with_controller_tables() -> dict[str, list[dict]]:
+    """The baseline plus a second critical role, Financial Controller (grade 3, vacant in quarter 6,
+    needs Financial Reporting 3), for which Ana is ready today."""
+    t = base_tables()
+    t["roles"].append(dict(role_id="R-CTRL", title="Financial Controller", family="Finance", level=3, department="Finance",
+                           location="Leeds", critical=True, criticality=3, incumbent_id=None, vacancy_quarter=6,
+                           external_hire_cost=80_000))
+    t["role_requirements"].append(dict(role_id="R-CTRL", skill_id="FIN", level=3))
+    return t
+
+
 def _employee(eid: str, name: str, role: str, **kw) -> dict:
     row = dict(employee_id=eid, name=name, role_id=role, department="Finance", location="Leeds", performance=3,
                potential=2, flight_risk=0.1, learning_hours_per_quarter=40, open_to_move=True, aspirations="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from factories import base_tables, make_org, make_scenario
+from factories import base_tables, make_org, make_scenario, with_controller_tables
 from planner.checker import (
     PlanContext,
     check_budget,
@@ -45,12 +45,8 @@ def run(rule, org=None, scenario=None, slate_rows=(), learning_rows=()):
     return rule(ctx)
 
 
-def with_controller(tables=None):
-    t = tables or base_tables()
-    t["roles"].append(dict(role_id="R-CTRL", title="Financial Controller", family="Finance", level=3, department="Finance",
-                           location="Leeds", critical=True, criticality=3, incumbent_id=None, vacancy_quarter=6,
-                           external_hire_cost=80_000))
-    return make_org(t)
+def with_controller():
+    return make_org(with_controller_tables())
 
 
 def test_learning_records():

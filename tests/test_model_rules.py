@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from ortools.sat.python import cp_model
 
-from factories import base_tables, make_org, make_scenario
+from factories import base_tables, make_org, make_scenario, with_controller_tables
 from planner.model.build import build_model
 from planner.model.problem import build_problem
 from planner.model.rules import (
@@ -43,15 +43,6 @@ def feasible(org, scenario, rule, starts=(), no_starts=(), slates=(), ready=(), 
     return solver.solve(m) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def two_critical_roles():
-    t = base_tables()
-    t["roles"].append(dict(role_id="R-CTRL", title="Financial Controller", family="Finance", level=3, department="Finance",
-                           location="Leeds", critical=True, criticality=3, incumbent_id=None, vacancy_quarter=6,
-                           external_hire_cost=80_000))
-    t["role_requirements"].append(dict(role_id="R-CTRL", skill_id="FIN", level=3))
-    return t
-
-
 @pytest.mark.parametrize("quarters, ok", [((0,), True), ((0, 2), False)])
 def test_intervention_once(quarters, ok):
     starts = [("E-BEN", "I-FOUND", q) for q in quarters]
@@ -71,7 +62,7 @@ def test_prerequisites(found_at, adv_at, ok):
 def test_readiness_needs_development_finished_before_the_vacancy(adv_at, ok):
     # R-MGR falls vacant in quarter 4; Ana needs I-ADV (2 quarters) finished by the end of quarter 3.
     # R-CTRL (vacant in 6, also needing FIN 4) keeps later starts of I-ADV in the model.
-    t = two_critical_roles()
+    t = with_controller_tables()
     t["role_requirements"][-1]["level"] = 4
     org, sc = make_org(t), make_scenario()
     options = build_problem(org, sc).starts[("E-ANA", "I-ADV")]
@@ -131,14 +122,14 @@ def test_slate_structure(entries, ok):
     ([("E-ANA", "R-MGR", 1), ("E-ANA", "R-CTRL", 1)], False),
 ])
 def test_first_rank_once(entries, ok):
-    assert feasible(make_org(two_critical_roles()), make_scenario(), first_rank_once, slates=entries) is ok
+    assert feasible(make_org(with_controller_tables()), make_scenario(), first_rank_once, slates=entries) is ok
 
 
 @pytest.mark.parametrize("cap, ok", [(2, True), (1, False)])
 def test_max_slates(cap, ok):
     sc = make_scenario(policy=dict(max_slates_per_employee=cap))
     entries = [("E-ANA", "R-MGR", 1), ("E-ANA", "R-CTRL", 2)]
-    assert feasible(make_org(two_critical_roles()), sc, max_slates, slates=entries) is ok
+    assert feasible(make_org(with_controller_tables()), sc, max_slates, slates=entries) is ok
 
 
 @pytest.mark.parametrize("change, eligible", [

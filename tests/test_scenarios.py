@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 import planner
-from factories import base_tables, make_org, make_scenario, solve_checked
+from factories import base_tables, make_org, make_scenario, solve_checked, with_controller_tables
 from planner.changes import apply_changes
 from planner.comparison import compare
 from planner.errors import InputError
@@ -15,12 +15,7 @@ from planner.scenario import load_scenario
 
 
 def with_controller():
-    t = base_tables()
-    t["roles"].append(dict(role_id="R-CTRL", title="Financial Controller", family="Finance", level=3, department="Finance",
-                           location="Leeds", critical=True, criticality=3, incumbent_id=None, vacancy_quarter=6,
-                           external_hire_cost=80_000))
-    t["role_requirements"].append(dict(role_id="R-CTRL", skill_id="FIN", level=3))
-    return make_org(t)
+    return make_org(with_controller_tables())
 
 
 def scenario(changes=(), **kw):
