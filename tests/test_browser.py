@@ -58,13 +58,13 @@ def test_a_new_user_solves_the_baseline_makes_a_budget_cut_and_compares(tmp_path
             expect(button(page, "Solve baseline")).to_be_visible()
             screenshot(page, shots / "01-start.png")
             solve(page, "baseline", shots / "02-baseline-solving.png")
-            expect(page.get_by_text("Checked and saved as")).to_be_visible()
+            expect(page.get_by_text("Checked and saved as").first).to_be_visible()
             screenshot(page, shots / "03-baseline-solved.png")
 
             # 2. The plan: KPIs and every critical role's slate.
             button(page, "Open the plan").click()
             expect(page.get_by_role("heading", name="Plan")).to_be_visible()
-            expect(page.get_by_text("Thin bench:")).to_be_visible()
+            expect(page.get_by_text("Thin bench:").first).to_be_visible()
             expect(page.locator("[data-testid=stMetric]", has_text="Coverage")).to_be_visible()
             expect(page.locator("[data-testid=stDataFrame]").first).to_be_visible()
             wait_idle(page)
@@ -73,13 +73,13 @@ def test_a_new_user_solves_the_baseline_makes_a_budget_cut_and_compares(tmp_path
             # 3. A 20% budget cut, made in the Scenario page's forms and saved as a new scenario.
             page.get_by_role("link", name=re.compile("Scenario")).click()
             expect(page.get_by_role("heading", name="What if…")).to_be_visible()
-            expect(page.get_by_text("Cut the training budget by (%)")).to_be_visible()
+            expect(page.get_by_text("Cut the training budget by (%)").first).to_be_visible()
             button(page, "Add budget cut").click()
-            expect(page.get_by_text("Training budget cut 20% (×0.8)")).to_be_visible()
+            expect(page.get_by_text("Training budget cut 20% (×0.8)", exact=True).first).to_be_visible()
             wait_idle(page)
             screenshot(page, shots / "05-scenario-budget-cut.png")
             button(page, "Save as new scenario").click()
-            expect(page.get_by_text("Saved baseline-budget-cut-20.yaml")).to_be_visible()
+            expect(page.get_by_text("Saved baseline-budget-cut-20.yaml").first).to_be_visible()
             assert (workspace / "scenarios" / "baseline-budget-cut-20.yaml").exists()
 
             # 4. Solve it.
@@ -91,7 +91,7 @@ def test_a_new_user_solves_the_baseline_makes_a_budget_cut_and_compares(tmp_path
             # 5. Compare the two plans.
             button(page, "Compare plans").click()
             expect(page.get_by_role("heading", name="KPI deltas")).to_be_visible()
-            expect(page.get_by_text("baseline-budget-cut-20 compared with baseline")).to_be_visible()
+            expect(page.get_by_text("baseline-budget-cut-20 compared with baseline").first).to_be_visible()
             expect(page.get_by_role("heading", name="Slate changes")).to_be_visible()
             expect(page.locator("[data-testid=stPlotlyChart]").first).to_be_visible()
             wait_idle(page)
