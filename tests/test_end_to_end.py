@@ -132,10 +132,15 @@ def test_stop_ends_the_search_with_the_best_plan_so_far():
 
     org, scenario = planner.load(ROOT / "scenarios/baseline.yaml")
     stop, events = threading.Event(), []
-    timer = threading.Timer(1.0, stop.set)
-    timer.start()
-    plan = planner.solve(scenario, org, on_progress=events.append, stop=stop)
-    timer.cancel()
+    press = threading.Timer(0.5, stop.set)
+
+    def on_progress(progress) -> None:  # the planner presses Stop half a second after a plan is shown
+        events.append(progress)
+        if progress.solutions and not press.is_alive() and not stop.is_set():
+            press.start()
+
+    plan = planner.solve(scenario, org, on_progress=on_progress, stop=stop)
+    press.cancel()
     assert plan.has_solution and planner.check(org, scenario, plan).ok
     assert events and all(e.best_bound is not None for e in events)
     assert plan.kpis.gap is not None and plan.kpis.best_bound <= plan.kpis.objective

@@ -61,6 +61,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.objective = self.objective_value / OBJECTIVE_SCALE
         self.bound = self.best_objective_bound / OBJECTIVE_SCALE
         self._report()
+        if self.stop is not None and self.stop.is_set():
+            self.stop_search()
 
     def on_bound(self, bound: float) -> None:
         self.bound = bound / OBJECTIVE_SCALE
@@ -72,13 +74,14 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
                                       time.monotonic() - self.started, self.solutions))
 
     def run(self, solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
-        """Solve, with a helper thread that turns a set ``stop`` event into ``solver.stop_search()``."""
+        """Solve, with a helper thread that turns a set ``stop`` event into ``solver.stop_search()`` once a
+        plan exists (before that, the first plan's callback stops the search)."""
         solver.best_bound_callback = self.on_bound
         done = threading.Event()
 
-        def watch_stop() -> None:
-            while not done.is_set():
-                if self.stop.wait(0.2):
+        def watch_stop() -> None:  # CP-SAT aborts if stopped before its first plan: that one stops itself
+            while not done.wait(0.2):
+                if self.stop.is_set() and self.solutions > 0:
                     solver.stop_search()
                     return
 
