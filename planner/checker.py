@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
@@ -32,6 +33,11 @@ class Violation(BaseModel):
 
     def __str__(self) -> str:
         return f"[{self.rule}] {self.message}"
+
+
+def _rows_by_index(frame: pd.DataFrame, *columns: str) -> dict:
+    """index value -> tuple of ``columns``' values: one dict lookup per plan row instead of a .loc."""
+    return dict(zip(frame.index, zip(*(frame[c] for c in columns))))
 
 
 @dataclass
@@ -59,10 +65,48 @@ class PlanContext:
     def roles(self) -> pd.DataFrame:
         return self.org.roles.set_index("role_id")
 
+    # Plain dicts of the few columns the rules read, so that a rule looks each plan row up in
+    # constant time instead of through .loc (which costs tens of microseconds a row).
+
+    @cached_property
+    def catalogue(self) -> dict[str, tuple]:
+        """intervention_id -> (duration_quarters, cost, earliest_start_quarter, latest_start_quarter)."""
+        return _rows_by_index(self.interventions, "duration_quarters", "cost", "earliest_start_quarter", "latest_start_quarter")
+
+    @cached_property
+    def people(self) -> dict[str, tuple]:
+        """employee_id -> (role_id, open_to_move)."""
+        return _rows_by_index(self.employees, "role_id", "open_to_move")
+
+    @cached_property
+    def positions(self) -> dict[str, tuple]:
+        """role_id -> (incumbent_id, level, family, critical)."""
+        return _rows_by_index(self.roles, "incumbent_id", "level", "family", "critical")
+
     @cached_property
     def current_levels(self) -> dict[tuple[str, str], int]:
+        """(employee, skill) -> current level, for everyone (built on first use; the rules and the
+        evaluation only need the plan's people, see :meth:`level`)."""
         s = self.org.employee_skills
         return dict(zip(zip(s["employee_id"], s["skill_id"]), s["level"]))
+
+    @cached_property
+    def _plan_people(self) -> set:
+        """Employees the plan names (on a slate or in learning)."""
+        return set(self.slates["employee_id"]) | set(self.learning["employee_id"])
+
+    @cached_property
+    def _plan_levels(self) -> dict[tuple[str, str], int]:
+        """:attr:`current_levels` for the plan's people only: a large organisation's skill table
+        holds hundreds of thousands of rows, and the checker asks about a few thousand people."""
+        s = self.org.employee_skills
+        s = s[s["employee_id"].isin(self._plan_people)]
+        return dict(zip(zip(s["employee_id"], s["skill_id"]), s["level"]))
+
+    def _current_level(self, employee: str, skill: str) -> int:
+        if employee in self._plan_people:
+            return self._plan_levels.get((employee, skill), 0)
+        return self.current_levels.get((employee, skill), 0)
 
     @cached_property
     def gains(self) -> dict[tuple[str, str], list[tuple[int, int]]]:
@@ -79,7 +123,7 @@ class PlanContext:
 
     def level(self, employee: str, skill: str, quarter: int) -> int:
         """Skill level at the start of ``quarter``: current level or any completed intervention's to_level."""
-        best = self.current_levels.get((employee, skill), 0)
+        best = self._current_level(employee, skill)
         for counts_from, lv in self.gains.get((employee, skill), []):
             if counts_from <= quarter:
                 best = max(best, lv)
@@ -94,11 +138,19 @@ class PlanContext:
         return out
 
     def ready_quarter(self, employee: str, role: str) -> Optional[int]:
-        """First quarter 0..T at whose start the employee meets every requirement of the role."""
-        for q in range(self.horizon + 1):
-            if all(self.level(employee, k, q) >= lv for k, lv in self.requirements.get(role, [])):
-                return q
-        return None
+        """First quarter 0..T at whose start the employee meets every requirement of the role.
+
+        Levels only rise, so each requirement is met from one quarter on (0 if met now, else the
+        earliest quarter a completed intervention reaches it); the role's is the latest of these."""
+        ready = 0
+        for k, lv in self.requirements.get(role, []):
+            if self._current_level(employee, k) >= lv:
+                continue
+            met = [counts_from for counts_from, to in self.gains.get((employee, k), []) if to >= lv]
+            if not met or min(met) > self.horizon:
+                return None
+            ready = max(ready, min(met))
+        return ready
 
     @cached_property
     def need(self) -> pd.Series:
@@ -120,20 +172,22 @@ class PlanContext:
 def check_learning_records(ctx: PlanContext) -> list[Violation]:
     """Hard rule: learning rows name known people and interventions, at the catalogue's cost and duration."""
     out = []
-    for row in ctx.learning.itertuples(index=False):
-        if row.employee_id not in ctx.employees.index:
-            out.append(Violation(rule="learning_records", message=f"unknown employee {row.employee_id}"))
+    people, catalogue = ctx.people, ctx.catalogue
+    lr = ctx.learning
+    for e, i, start, end, cost in zip(lr["employee_id"], lr["intervention_id"], lr["start_quarter"], lr["end_quarter"], lr["cost"]):
+        if e not in people:
+            out.append(Violation(rule="learning_records", message=f"unknown employee {e}"))
             continue
-        if row.intervention_id not in ctx.interventions.index:
-            out.append(Violation(rule="learning_records", message=f"unknown intervention {row.intervention_id}"))
+        if i not in catalogue:
+            out.append(Violation(rule="learning_records", message=f"unknown intervention {i}"))
             continue
-        iv = ctx.interventions.loc[row.intervention_id]
-        if row.end_quarter != row.start_quarter + iv.duration_quarters - 1:
-            out.append(Violation(rule="learning_records", message=f"{row.employee_id} {row.intervention_id}: ends in "
-                                 f"quarter {row.end_quarter}, but starts in {row.start_quarter} and lasts {iv.duration_quarters}"))
-        if abs(row.cost - iv.cost) > 1e-6:
-            out.append(Violation(rule="learning_records", message=f"{row.employee_id} {row.intervention_id}: cost "
-                                 f"{row.cost} differs from the catalogue's {iv.cost}"))
+        duration, price = catalogue[i][:2]
+        if end != start + duration - 1:
+            out.append(Violation(rule="learning_records", message=f"{e} {i}: ends in "
+                                 f"quarter {end}, but starts in {start} and lasts {duration}"))
+        if abs(cost - price) > 1e-6:
+            out.append(Violation(rule="learning_records", message=f"{e} {i}: cost "
+                                 f"{cost} differs from the catalogue's {price}"))
     return out
 
 
@@ -141,42 +195,49 @@ def check_intervention_once_in_window(ctx: PlanContext) -> list[Violation]:
     """Hard rule: an employee takes an intervention at most once, starting inside its window and
     finishing inside the horizon."""
     out = []
-    dup = ctx.learning.duplicated(["employee_id", "intervention_id"], keep="first")
-    for row in ctx.learning[dup].itertuples(index=False):
-        out.append(Violation(rule="intervention_once", message=f"{row.employee_id} takes {row.intervention_id} more than once"))
-    known = ctx.learning[ctx.learning["intervention_id"].isin(ctx.interventions.index)]
-    for row in known.itertuples(index=False):
-        iv = ctx.interventions.loc[row.intervention_id]
-        latest = iv.latest_start_quarter
-        if row.start_quarter < iv.earliest_start_quarter or (pd.notna(latest) and row.start_quarter > latest):
-            out.append(Violation(rule="start_window", message=f"{row.employee_id} starts {row.intervention_id} in quarter "
-                                 f"{row.start_quarter}, outside its window {iv.earliest_start_quarter}..{latest if pd.notna(latest) else 'any'}"))
-        if row.start_quarter + iv.duration_quarters - 1 > ctx.horizon - 1:
-            out.append(Violation(rule="start_window", message=f"{row.employee_id} {row.intervention_id} finishes after the "
-                                 f"horizon (starts {row.start_quarter}, lasts {iv.duration_quarters})"))
+    lr = ctx.learning
+    dup = lr[lr.duplicated(["employee_id", "intervention_id"], keep="first")]
+    for e, i in zip(dup["employee_id"], dup["intervention_id"]):
+        out.append(Violation(rule="intervention_once", message=f"{e} takes {i} more than once"))
+    catalogue = ctx.catalogue
+    for e, i, start in zip(lr["employee_id"], lr["intervention_id"], lr["start_quarter"]):
+        if i not in catalogue:
+            continue
+        duration, _, earliest, latest = catalogue[i]
+        if start < earliest or (pd.notna(latest) and start > latest):
+            out.append(Violation(rule="start_window", message=f"{e} starts {i} in quarter "
+                                 f"{start}, outside its window {earliest}..{latest if pd.notna(latest) else 'any'}"))
+        if start + duration - 1 > ctx.horizon - 1:
+            out.append(Violation(rule="start_window", message=f"{e} {i} finishes after the "
+                                 f"horizon (starts {start}, lasts {duration})"))
     return out
 
 
 def check_prerequisites(ctx: PlanContext) -> list[Violation]:
     """Hard rule: at its start quarter, every min_level of the intervention is met."""
     effects = ctx.org.intervention_effects
+    needs = defaultdict(list)  # intervention -> [(skill, min_level)] in the effects table's order
+    for i, k, lo in zip(effects["intervention_id"], effects["skill_id"], effects["min_level"]):
+        needs[i].append((k, lo))
     out = []
-    for row in ctx.learning.itertuples(index=False):
-        for eff in effects[effects["intervention_id"] == row.intervention_id].itertuples(index=False):
-            have = ctx.level(row.employee_id, eff.skill_id, row.start_quarter)
-            if have < eff.min_level:
-                out.append(Violation(rule="prerequisites", message=f"{row.employee_id} starts {row.intervention_id} in "
-                                     f"quarter {row.start_quarter} with {eff.skill_id} at level {have}, below its "
-                                     f"min_level {eff.min_level}"))
+    lr = ctx.learning
+    for e, i, start in zip(lr["employee_id"], lr["intervention_id"], lr["start_quarter"]):
+        for k, lo in needs.get(i, ()):
+            have = ctx.level(e, k, start)
+            if have < lo:
+                out.append(Violation(rule="prerequisites", message=f"{e} starts {i} in "
+                                     f"quarter {start} with {k} at level {have}, below its "
+                                     f"min_level {lo}"))
     return out
 
 
 def _running(ctx: PlanContext) -> pd.DataFrame:
     """One row per (learning row, quarter it runs)."""
+    lr = ctx.learning
     rows = [
-        (r.employee_id, r.intervention_id, q)
-        for r in ctx.learning.itertuples(index=False)
-        for q in range(int(r.start_quarter), int(r.end_quarter) + 1)
+        (e, i, q)
+        for e, i, start, end in zip(lr["employee_id"], lr["intervention_id"], lr["start_quarter"], lr["end_quarter"])
+        for q in range(int(start), int(end) + 1)
     ]
     return pd.DataFrame(rows, columns=["employee_id", "intervention_id", "quarter"])
 
@@ -184,7 +245,8 @@ def _running(ctx: PlanContext) -> pd.DataFrame:
 def check_learning_hours(ctx: PlanContext) -> list[Violation]:
     """Hard rule: in every quarter, an employee's intervention hours are at most their learning hours."""
     run = _running(ctx)
-    run = run[run["intervention_id"].isin(ctx.interventions.index) & run["employee_id"].isin(ctx.employees.index)]
+    known = [i in ctx.catalogue and e in ctx.people for i, e in zip(run["intervention_id"], run["employee_id"])]
+    run = run[np.array(known, dtype=bool)]
     if run.empty:
         return []
     run["hours"] = run["intervention_id"].map(ctx.interventions["hours_per_quarter"])
@@ -226,19 +288,28 @@ def check_slate_structure(ctx: PlanContext) -> list[Violation]:
     person per rank and each person once per slate."""
     out = []
     depth = ctx.scenario.policy.bench_depth
-    known = set(ctx.employees.index)
-    for role, slate in ctx.slates.groupby("role_id"):
-        if role not in ctx.roles.index or not ctx.roles.at[role, "critical"]:
+    people, positions = ctx.people, ctx.positions
+    sl = ctx.slates
+    # Slates role by role, in sorted role order with each slate's rows in plan order (as groupby).
+    codes, roles = pd.factorize(sl["role_id"], sort=True)
+    members: list[list[int]] = [[] for _ in range(len(roles))]
+    for row, code in enumerate(codes):
+        if code >= 0:
+            members[code].append(row)
+    ranks_all, employees_all = sl["rank"].tolist(), list(sl["employee_id"])
+    twice = sl.duplicated(["role_id", "employee_id"]).tolist()
+    for role, rows in zip(roles, members):
+        if role not in positions or not positions[role][3]:  # [3]: critical
             out.append(Violation(rule="slate_structure", message=f"{role} has a slate but is not a critical role"))
             continue
-        ranks = sorted(slate["rank"].tolist())
+        ranks = sorted(ranks_all[j] for j in rows)
         if ranks != list(range(1, len(ranks) + 1)):
             out.append(Violation(rule="slate_structure", message=f"{role} slate ranks {ranks} are not 1..{len(ranks)}"))
         if len(ranks) > depth:
             out.append(Violation(rule="slate_structure", message=f"{role} slate has {len(ranks)} successors, above bench_depth {depth}"))
-        for e in slate.loc[slate["employee_id"].duplicated(), "employee_id"]:
+        for e in (employees_all[j] for j in rows if twice[j]):
             out.append(Violation(rule="slate_structure", message=f"{e} appears twice on the {role} slate"))
-        for e in (e for e in slate["employee_id"] if e not in known):
+        for e in (employees_all[j] for j in rows if employees_all[j] not in people):
             out.append(Violation(rule="slate_structure", message=f"{role} slate names unknown employee {e}"))
     return out
 
@@ -249,31 +320,34 @@ def check_slate_eligibility(ctx: PlanContext) -> list[Violation]:
     policy = ctx.scenario.policy
     moves = ctx.org.family_moves
     feeds = None if moves is None or moves.empty else set(zip(moves["from_family"], moves["to_family"]))
+    people, positions = ctx.people, ctx.positions
     out = []
-    for row in ctx.slates.itertuples(index=False):
-        if row.employee_id not in ctx.employees.index or row.role_id not in ctx.roles.index:
+    for role_id, employee_id in zip(ctx.slates["role_id"], ctx.slates["employee_id"]):
+        if employee_id not in people or role_id not in positions:
             continue
-        emp, role = ctx.employees.loc[row.employee_id], ctx.roles.loc[row.role_id]
-        own = ctx.roles.loc[emp.role_id]
-        who = f"{row.employee_id} on the {row.role_id} slate"
-        if role.incumbent_id == row.employee_id:
+        own_role, open_to_move = people[employee_id]
+        incumbent, level, family, _ = positions[role_id]
+        _, own_level, own_family, _ = positions[own_role]
+        who = f"{employee_id} on the {role_id} slate"
+        if incumbent == employee_id:
             out.append(Violation(rule="slate_eligibility", message=f"{who} is the role's incumbent"))
-        if not emp.open_to_move:
+        if not open_to_move:
             out.append(Violation(rule="slate_eligibility", message=f"{who} is not open to move"))
-        if role.level - own.level > policy.max_level_jump:
-            out.append(Violation(rule="slate_eligibility", message=f"{who} would jump {role.level - own.level} grades "
+        if level - own_level > policy.max_level_jump:
+            out.append(Violation(rule="slate_eligibility", message=f"{who} would jump {level - own_level} grades "
                                  f"(max_level_jump {policy.max_level_jump})"))
-        if own.level - role.level > policy.max_level_drop:
-            out.append(Violation(rule="slate_eligibility", message=f"{who} would drop {own.level - role.level} grades "
+        if own_level - level > policy.max_level_drop:
+            out.append(Violation(rule="slate_eligibility", message=f"{who} would drop {own_level - level} grades "
                                  f"(max_level_drop {policy.max_level_drop})"))
-        if feeds is not None and own.family != role.family and (own.family, role.family) not in feeds:
-            out.append(Violation(rule="slate_eligibility", message=f"{who}: family {own.family} does not feed {role.family}"))
+        if feeds is not None and own_family != family and (own_family, family) not in feeds:
+            out.append(Violation(rule="slate_eligibility", message=f"{who}: family {own_family} does not feed {family}"))
     return out
 
 
 def check_first_rank_once(ctx: PlanContext) -> list[Violation]:
     """Hard rule: nobody is the first-ranked successor of two roles."""
     first = ctx.slates[ctx.slates["rank"] == 1]
+    first = first[first["employee_id"].duplicated(keep=False)]  # only people first more than once can break it
     counts = first.groupby("employee_id")["role_id"].apply(list)
     return [Violation(rule="first_rank_once", message=f"{e} is first successor of {', '.join(roles)}")
             for e, roles in counts.items() if len(roles) > 1]
@@ -335,6 +409,7 @@ def backfill_chains(ctx: PlanContext) -> pd.DataFrame:
     first = ctx.slates[ctx.slates["rank"] == 1]
     successor = dict(zip(first["role_id"], first["employee_id"]))
     opened = {holds[e] for e in successor.values() if e in holds}
+    need = ctx.need.to_dict()
     rows = []
     for root in sorted(set(successor) - opened):
         role, step, seen = root, 1, set()
@@ -342,7 +417,7 @@ def backfill_chains(ctx: PlanContext) -> pd.DataFrame:
         while role in successor and role not in seen:
             seen.add(role)
             e = successor[role]
-            chain.append(dict(chain=root, step=step, role_id=role, need_quarter=int(ctx.need.get(role, ctx.horizon)),
+            chain.append(dict(chain=root, step=step, role_id=role, need_quarter=int(need.get(role, ctx.horizon)),
                               successor_id=e, opens_role_id=holds.get(e)))
             role, step = holds.get(e), step + 1
         if len(chain) > 1:
@@ -396,7 +471,7 @@ def evaluate(org: Organisation, scenario: Scenario, slates: pd.DataFrame, learni
     ctx = PlanContext(org, scenario, slates.reset_index(drop=True), learning.reset_index(drop=True))
     violations = [v for rule in HARD_RULES for v in rule(ctx)]
 
-    known = slates["employee_id"].isin(ctx.employees.index) & slates["role_id"].isin(ctx.roles.index)
+    known = [e in ctx.people and r in ctx.positions for e, r in zip(slates["employee_id"], slates["role_id"])]
     slates = slates.copy()
     slates["ready_quarter"] = [
         ctx.ready_quarter(e, r) if ok else None for e, r, ok in zip(slates["employee_id"], slates["role_id"], known)
@@ -437,12 +512,16 @@ def evaluate(org: Organisation, scenario: Scenario, slates: pd.DataFrame, learni
 
     w, depth = scenario.weights, scenario.policy.bench_depth
     factor = slates["rank"].map(lambda k: rank_factor(int(k), depth)) if len(slates) else pd.Series(dtype=float)
-    quality = slates["employee_id"].map(candidate_quality(org.employees)).fillna(0.0)
-    aspires = aspiration_pairs(org.employees, org.roles)
+    # Quality, aspiration fit and flight risk of the plan's people only: each is per employee, and the
+    # whole organisation's aspiration pairs (everyone aspiring to a family x its roles) run to 1.8
+    # million at 50,000 employees.
+    named = org.employees[org.employees["employee_id"].isin(ctx._plan_people)]
+    quality = slates["employee_id"].map(candidate_quality(named)).fillna(0.0)
+    aspires = aspiration_pairs(named, org.roles) if len(named) else set()
     fit = sum((e, r) in aspires for e, r in zip(slates["employee_id"], slates["role_id"]))
     if w.attrition_aware:  # the expected cost, as the model defines it (planner.scoring)
-        own = need_quarter(critical, scenario.horizon_quarters)
-        risk = org.employees.set_index("employee_id")["flight_risk"]
+        own = need_quarter(critical, scenario.horizon_quarters).to_dict()
+        risk = dict(zip(named["employee_id"], named["flight_risk"]))
         ready = slates[slates["ready_when_needed"]]
         loss: dict[str, int] = defaultdict(int)
         for e, r in zip(ready["employee_id"], ready["role_id"]):
@@ -479,15 +558,17 @@ def check_plan(org: Organisation, scenario: Scenario, plan: Plan) -> CheckReport
         return CheckReport(ok=not plan.slates and not plan.learning,
                            mismatches=[] if not plan.slates and not plan.learning else
                            [f"status {plan.kpis.status} but the plan has slates or learning"])
-    ev = evaluate(org, scenario, plan.slates_df(), plan.learning_df(), plan.meta.baseline)
+    reported = plan.slates_df()  # evaluate works on a copy, so this stays as reported
+    ev = evaluate(org, scenario, reported, plan.learning_df(), plan.meta.baseline)
     mismatches = []
-    reported = plan.slates_df()
-    for (a, b) in zip(reported.itertuples(index=False), ev.slates.itertuples(index=False)):
-        ra = None if pd.isna(a.ready_quarter) else int(a.ready_quarter)
-        rb = None if pd.isna(b.ready_quarter) else int(b.ready_quarter)
-        if ra != rb or a.readiness != b.readiness:
-            mismatches.append(f"{a.role_id} rank {a.rank} {a.employee_id}: reported ready {ra} ({a.readiness}), "
-                              f"recomputed {rb} ({b.readiness})")
+    for role, rank, employee, qa, ca, qb, cb in zip(reported["role_id"], reported["rank"], reported["employee_id"],
+                                                     reported["ready_quarter"], reported["readiness"],
+                                                     ev.slates["ready_quarter"], ev.slates["readiness"]):
+        ra = None if pd.isna(qa) else int(qa)
+        rb = None if pd.isna(qb) else int(qb)
+        if ra != rb or ca != cb:
+            mismatches.append(f"{role} rank {rank} {employee}: reported ready {ra} ({ca}), "
+                              f"recomputed {rb} ({cb})")
     reported_kpis = plan.kpis.model_dump()
     for key, value in ev.kpis.items():
         got = reported_kpis.get(key)

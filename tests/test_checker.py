@@ -183,3 +183,49 @@ def test_check_plan_catches_tampered_kpis_and_readiness():
     assert any("covered_roles" in m for m in check_plan(org, sc, inflated).mismatches)
     wrong_ready = good.model_copy(update={"slates": [good.slates[0].model_copy(update={"ready_quarter": 0, "readiness": "ready_now"})]})
     assert not check_plan(org, sc, wrong_ready).ok
+
+
+def test_ready_quarter_is_the_first_quarter_every_requirement_is_met():
+    # Ana gets FIN 4 from quarter 2; Ben's pathway ends after the 8-quarter horizon; the manager is
+    # not in the plan (their levels come from the whole skills table); E-ZED and R-ZED are unknown.
+    org = with_controller()
+    ctx = PlanContext(org, make_scenario(), slates(("E-ANA", "R-MGR", 1), ("E-BEN", "R-MGR", 2)),
+                      learning(("E-ANA", "I-ADV", 0), ("E-BEN", "I-FOUND", 5), ("E-BEN", "I-ADV", 7)))
+
+    def first_quarter(e, r):  # the definition, quarter by quarter
+        return next((q for q in range(ctx.horizon + 1)
+                     if all(ctx.level(e, k, q) >= lv for k, lv in ctx.requirements.get(r, []))), None)
+
+    for e in ("E-ANA", "E-BEN", "E-MGR", "E-ZED"):
+        for r in ("R-MGR", "R-CTRL", "R-ANL", "R-ZED"):
+            assert ctx.ready_quarter(e, r) == first_quarter(e, r), (e, r)
+    assert ctx.ready_quarter("E-ANA", "R-MGR") == 2 and ctx.ready_quarter("E-BEN", "R-MGR") is None
+    assert ctx.level("E-MGR", "FIN", 0) == 4 and ctx.ready_quarter("E-MGR", "R-MGR") == 0
+    assert ctx.level("E-BEN", "FIN", 6) == 3 and ctx.level("E-ZED", "FIN", 8) == 0
+
+
+def test_violations_are_listed_rule_by_rule_in_plan_order():
+    """Each rule reports in a fixed order (slates role by role in role order, rows in plan order;
+    learning in plan order) with the IDs and figures spelled out."""
+    org, sc = with_controller(), make_scenario(policy=dict(bench_depth=2))
+    ev = evaluate(org, sc,
+                  slates(("E-BEN", "R-MGR", 1), ("E-ZED", "R-MGR", 3), ("E-BEN", "R-MGR", 2), ("E-MGR", "R-MGR", 4),
+                         ("E-ANA", "R-ANL", 1), ("E-ANA", "R-CTRL", 1), ("E-BEN", "R-CTRL", 2), ("E-BEN", "R-ZED", 1)),
+                  learning(("E-ZED", "I-FOUND", 0), ("E-BEN", "I-ADV", 0), ("E-BEN", "I-ADV", 7))
+                  .assign(cost=[2_000, 5_000, 4_000]))
+    assert [str(v) for v in ev.violations] == [
+        "[learning_records] unknown employee E-ZED",
+        "[learning_records] E-BEN I-ADV: cost 4000 differs from the catalogue's 5000.0",
+        "[intervention_once] E-BEN takes I-ADV more than once",
+        "[start_window] E-BEN I-ADV finishes after the horizon (starts 7, lasts 2)",
+        "[prerequisites] E-BEN starts I-ADV in quarter 0 with FIN at level 1, below its min_level 3",
+        "[slate_structure] R-ANL has a slate but is not a critical role",
+        "[slate_structure] R-MGR slate has 4 successors, above bench_depth 2",
+        "[slate_structure] E-BEN appears twice on the R-MGR slate",
+        "[slate_structure] R-MGR slate names unknown employee E-ZED",
+        "[slate_structure] R-ZED has a slate but is not a critical role",
+        "[slate_eligibility] E-MGR on the R-MGR slate is the role's incumbent",
+        "[first_rank_once] E-ANA is first successor of R-ANL, R-CTRL",
+        "[first_rank_once] E-BEN is first successor of R-MGR, R-ZED",
+        "[max_slates] E-BEN sits on 3 slates (max_slates_per_employee 2)",
+    ]
