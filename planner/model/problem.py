@@ -87,26 +87,14 @@ class Problem:
 
 
 def eligible_pairs(org: Organisation, scenario: Scenario) -> pd.DataFrame:
-    """Every (employee_id, role_id) that may sit on the role's slate under the scenario's policy."""
-    policy = scenario.policy
-    roles = org.roles
-    critical = roles[roles["critical"]][["role_id", "family", "level", "incumbent_id"]]
-    critical = critical.assign(need=critical["role_id"].map(need_quarter(roles[roles["critical"]], scenario.horizon_quarters)))
-    emp = org.employees[org.employees["open_to_move"]][["employee_id", "role_id", "leave_quarter"]]
-    own = roles[["role_id", "family", "level"]].rename(columns={"role_id": "own_role", "family": "own_family", "level": "own_level"})
-    emp = emp.rename(columns={"role_id": "own_role"}).merge(own, on="own_role")
-    pairs = emp.merge(critical, how="cross")
-    step = pairs["level"] - pairs["own_level"]
-    keep = (step <= policy.max_level_jump) & (-step <= policy.max_level_drop)
-    keep &= pairs["incumbent_id"].isna() | (pairs["incumbent_id"] != pairs["employee_id"])
-    keep &= pairs["leave_quarter"].isna() | (pairs["need"] < pairs["leave_quarter"])
-    moves = org.family_moves
-    if moves is not None and not moves.empty:
-        feeds = set(zip(moves["from_family"], moves["to_family"]))
-        same = pairs["own_family"] == pairs["family"]
-        fed = pd.Series([(a, b) in feeds for a, b in zip(pairs["own_family"], pairs["family"])], index=pairs.index, dtype=bool)
-        keep &= same | fed
-    return pairs.loc[keep, ["employee_id", "role_id"]].reset_index(drop=True)
+    """Every (employee_id, role_id) that may sit on the role's slate under the scenario's policy, in
+    employee then role order (see :func:`planner.model.candidates.candidate_table`, which makes them
+    by merging on family and grade rather than a cross join)."""
+    from planner.model.candidates import eligible_positions
+
+    e, r = eligible_positions(org, scenario)
+    critical = org.roles.loc[org.roles["critical"].astype(bool), "role_id"].to_numpy(object)
+    return pd.DataFrame({"employee_id": org.employees["employee_id"].to_numpy(object)[e], "role_id": critical[r]})
 
 
 def startable(info: InterventionInfo, quarter: int, horizon: int, leave: int | None = None) -> bool:
@@ -135,25 +123,33 @@ def _cascades(problem: Problem, org: Organisation) -> None:
     problem.possible_needs = {r: sorted(qs) for r, qs in possible.items() if len(qs) > 1}
 
 
-def build_problem(org: Organisation, scenario: Scenario, baseline=None, prune: bool = True) -> Problem:
+def build_problem(org: Organisation, scenario: Scenario, baseline=None, prune: bool = True,
+                  pairs: pd.DataFrame | None = None) -> Problem:
     """Prepare the problem data for ``scenario`` on ``org`` (see the module docstring for the pruning).
 
     Locked starts and a ``baseline`` plan's starts are kept even where pruning would drop them (when
     they can start at all), so that the model can honour the lock or price the change exactly.
     ``prune=False`` keeps every start of every intervention for every employee (the unpruned full
-    model, for tests that prove the pruning exact)."""
+    model, for tests that prove the pruning exact). ``pairs`` restricts the slate candidates to the
+    given eligible (employee_id, role_id) rows: the large-instance method's restricted model, whose
+    own bound then covers only those candidates."""
     horizon = scenario.horizon_quarters
     need = need_quarter(org.roles[org.roles["critical"]], horizon).to_dict()
     critical = list(need)
     ext = org.roles.set_index("role_id")["external_hire_cost"].to_dict()
 
-    pairs = eligible_pairs(org, scenario)
+    restricted = pairs is not None
+    pairs = eligible_pairs(org, scenario) if pairs is None else pairs[["employee_id", "role_id"]].reset_index(drop=True)
     quality = candidate_quality(org.employees)
     aspires = aspiration_pairs(org.employees, org.roles)
     pairs["quality"] = pairs["employee_id"].map(quality).astype(float)
     pairs["aspires"] = [(e, r) in aspires for e, r in zip(pairs["employee_id"], pairs["role_id"])]
 
     skills = org.employee_skills
+    if restricted:
+        people = set(pairs["employee_id"]) | {lk.employee_id for lk in scenario.locks}
+        people |= {a.employee_id for a in baseline.learning} if baseline is not None else set()
+        skills = skills[skills["employee_id"].isin(people)]
     current = dict(zip(zip(skills["employee_id"], skills["skill_id"]), skills["level"].astype(int)))
     reqs: dict[str, list[Target]] = defaultdict(list)
     for r, k, lv in zip(org.role_requirements["role_id"], org.role_requirements["skill_id"], org.role_requirements["level"]):
