@@ -18,12 +18,15 @@ Pure Python and pandas: no solver.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from planner.domain import Organisation
+from planner.model.candidates import CandidateTable
 from planner.model.problem import Problem, build_problem, startable
 from planner.scenario import Scenario
 
@@ -102,41 +105,56 @@ def _cheapest_chains(problem: Problem):
     return chain
 
 
-def greedy_decisions(org: Organisation, scenario: Scenario, problem: Problem | None = None):
-    """(slates, starts) of the readiness-ranking baseline: lists of (employee, role, rank) and
-    (employee, intervention, quarter)."""
-    p = problem or build_problem(org, scenario)
-    depth, cap = scenario.policy.bench_depth, scenario.policy.max_slates_per_employee
-    ledger = _Ledger(p)
-    chain = _cheapest_chains(p)
-    leaves = org.employees.set_index("employee_id")["leave_quarter"].dropna().astype(int).to_dict()
-
-    for lock in scenario.locks:
-        ledger.book(lock.employee_id, lock.intervention_id, lock.start_quarter)
-    vetoed = {(v.employee_id, v.role_id) for v in scenario.vetoes}
-
-    roles = org.roles[org.roles["critical"]].assign(need=lambda d: d["role_id"].map(p.need))
-    roles = roles.sort_values(["criticality", "need", "external_hire_cost", "role_id"], ascending=[False, True, False, True])
+def ranked_candidates(problem: Problem, vetoed: set[tuple[str, str]]) -> dict[str, list[str]]:
+    """Role -> its eligible candidates, best first: smallest readiness gap, then quality, then ID."""
+    p = problem
     pairs = p.pairs.assign(gap=[sum(lv - p.level_now(e, k) for k, lv in p.unmet[(e, r)])
                                 for e, r in zip(p.pairs["employee_id"], p.pairs["role_id"])])
     allowed = pd.Series([(e, r) not in vetoed for e, r in zip(pairs["employee_id"], pairs["role_id"])], index=pairs.index, dtype=bool)
     pairs = pairs.loc[allowed]
-    ranked = {r: g.sort_values(["gap", "quality", "employee_id"], ascending=[True, False, True])["employee_id"].tolist()
-              for r, g in pairs.groupby("role_id")}
+    return {r: g.sort_values(["gap", "quality", "employee_id"], ascending=[True, False, True])["employee_id"].tolist()
+            for r, g in pairs.groupby("role_id")}
 
+
+def ranked_from_table(table: CandidateTable, vetoed: set[tuple[str, str]]) -> dict[str, np.ndarray]:
+    """:func:`ranked_candidates` computed from a candidate table with one sort (large organisations)."""
+    ids = np.asarray(table.employee_ids, dtype=object)
+    id_rank = np.empty(len(ids), dtype=np.int64)
+    id_rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
+    keep = np.ones(len(table), dtype=bool)
+    if vetoed:
+        codes = {(table.employee_ids.get_loc(e), table.role_ids.get_loc(r)) for e, r in vetoed
+                 if e in table.employee_ids and r in table.role_ids}
+        keep = np.array([(e, r) not in codes for e, r in zip(table.employee, table.role)], dtype=bool)
+    rows = np.flatnonzero(keep)
+    order = rows[np.lexsort((id_rank[table.employee[rows]], -table.quality[rows], table.gap[rows], table.role[rows]))]
+    roles = table.role[order]
+    cuts = np.flatnonzero(np.diff(roles)) + 1
+    out = {}
+    for chunk in np.split(order, cuts):
+        if len(chunk):
+            out[table.role_ids[table.role[chunk[0]]]] = ids[table.employee[chunk]]
+    return out
+
+
+def greedy_slates(org: Organisation, scenario: Scenario, need: dict[str, int], ranked: dict, eligible) -> list[tuple[str, str, int]]:
+    """The baseline's slates, (employee, role, rank): roles in order of criticality, each taking its best
+    ranked candidates still allowed. ``eligible(employee, role)`` says whether a pin can hold."""
+    depth, cap = scenario.policy.bench_depth, scenario.policy.max_slates_per_employee
+    roles = org.roles[org.roles["critical"]].assign(need=lambda d: d["role_id"].map(need))
+    roles = roles.sort_values(["criticality", "need", "external_hire_cost", "role_id"], ascending=[False, True, False, True])
     slates: list[tuple[str, str, int]] = []
     first: set[str] = set()
     count: dict[str, int] = defaultdict(int)
     pinned: dict[str, dict[int, str]] = defaultdict(dict)
     for pin in scenario.pins:
-        if (pin.employee_id, pin.role_id) in p.unmet:  # an ineligible pin is the optimiser's to report
+        if eligible(pin.employee_id, pin.role_id):  # an ineligible pin is the optimiser's to report
             pinned[pin.role_id][pin.rank or 0] = pin.employee_id
 
     for r in roles["role_id"]:
         chosen: dict[int, str] = {k: e for k, e in pinned[r].items() if k}
         floating = [e for k, e in pinned[r].items() if not k]
-        pool = floating + [e for e in ranked.get(r, []) if e not in floating]
-        for e in pool:
+        for e in itertools.chain(floating, (e for e in ranked.get(r, ()) if e not in floating)):
             if len(chosen) >= depth:
                 break
             if e in chosen.values() or count[e] >= cap:
@@ -151,8 +169,29 @@ def greedy_decisions(org: Organisation, scenario: Scenario, problem: Problem | N
             count[e] += 1
             if k == 1:
                 first.add(e)
-        if 1 in chosen:
-            _develop(p, ledger, chain, chosen[1], r, min(p.need[r], leaves.get(chosen[1], p.horizon)))
+    return slates
+
+
+def greedy_decisions(org: Organisation, scenario: Scenario, problem: Problem | None = None, slates=None):
+    """(slates, starts) of the readiness-ranking baseline: lists of (employee, role, rank) and
+    (employee, intervention, quarter). ``slates`` (from :func:`greedy_slates`) skips the ranking,
+    for a ``problem`` restricted to the candidates that matter."""
+    p = problem or build_problem(org, scenario)
+    ledger = _Ledger(p)
+    chain = _cheapest_chains(p)
+    leaves = org.employees.set_index("employee_id")["leave_quarter"].dropna().astype(int).to_dict()
+    for lock in scenario.locks:
+        ledger.book(lock.employee_id, lock.intervention_id, lock.start_quarter)
+    if slates is None:
+        vetoed = {(v.employee_id, v.role_id) for v in scenario.vetoes}
+        slates = greedy_slates(org, scenario, p.need, ranked_candidates(p, vetoed), lambda e, r: (e, r) in p.unmet)
+    order = org.roles[org.roles["critical"]].assign(need=lambda d: d["role_id"].map(p.need))
+    order = order.sort_values(["criticality", "need", "external_hire_cost", "role_id"], ascending=[False, True, False, True])
+    first = {r: e for e, r, k in slates if k == 1}
+    for r in order["role_id"]:
+        if r in first:
+            e = first[r]
+            _develop(p, ledger, chain, e, r, min(p.need[r], leaves.get(e, p.horizon)))
 
     starts = [(e, i, t) for e, items in ledger.booked.items() for i, t in items]
     return slates, starts

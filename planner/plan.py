@@ -82,6 +82,11 @@ class Kpis(BaseModel):
     objective: Optional[float] = Field(default=None, description="Objective value (money units; see README).")
     best_bound: Optional[float] = Field(default=None, description="Proven lower bound on the objective.")
     gap: Optional[float] = Field(default=None, description="(objective - best_bound) / |objective|.")
+    bound_kind: Optional[str] = Field(
+        default=None,
+        description="What proves best_bound, always for the full problem: 'cp-sat' (the exact model over every eligible "
+        "pair) or 'lagrangian' (the relaxation of planner.model.bound, for the large-instance method).",
+    )
     solve_seconds: float = Field(default=0.0, description="Wall-clock seconds of model build and search.")
     objective_parts: dict[str, float] = Field(default_factory=dict, description="Objective terms by rule.")
     cascade_chains: int = Field(default=0, description="Chains of two or more moves that one vacancy sets off (backfill).")

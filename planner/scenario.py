@@ -106,6 +106,17 @@ class SolverConfig(_Strict):
         "(false), which may return a different one of several equally good plans.",
     )
     log_search_progress: bool = Field(default=False, description="Print CP-SAT's own log.")
+    exact_pairs_limit: int = Field(
+        default=5_000, ge=0,
+        description="Organisations with at most this many eligible (employee, critical role) pairs get the exact "
+        "model over all of them (its bound is CP-SAT's). Larger ones get the large-instance method: the exact model "
+        "over each role's shortlist, with the bound of a Lagrangian relaxation over every pair.",
+    )
+    shortlist_per_rank: int = Field(
+        default=4, ge=1,
+        description="Large-instance method: candidates kept per role for each slate rank (the most valuable ones in "
+        "the relaxation), besides the readiness-ranking baseline's own choices and pins.",
+    )
 
 
 # ------------------------------------------------------------------------------------------

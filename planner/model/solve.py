@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Optional
 
+import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
@@ -17,8 +18,11 @@ from planner import __version__
 from planner.checker import check_plan, decision_changes, evaluate
 from planner.domain import Organisation
 from planner.io import dataset_fingerprint
+from planner.model.bound import lagrangian_bound, price_pool, shortlist
 from planner.model.build import build_model
+from planner.model.candidates import candidate_table
 from planner.model.problem import build_problem
+from planner.model.warmstart import cover_more
 from planner.plan import LEARNING_COLUMNS, CascadeStep, Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry
 from planner.scenario import Scenario, SolverConfig
 from planner.scoring import OBJECTIVE_SCALE, effective_need
@@ -49,9 +53,11 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
     """Relays progress to the caller on every new plan and every bound improvement, and stops the
     search as soon as ``stop`` is set (even while the solver is only proving optimality)."""
 
-    def __init__(self, on_progress: Optional[ProgressFn], stop: Optional[threading.Event], started: float):
+    def __init__(self, on_progress: Optional[ProgressFn], stop: Optional[threading.Event], started: float,
+                 valid_bound: Optional[float] = None):
         super().__init__()
         self.on_progress, self.stop, self.started = on_progress, stop, started
+        self.valid_bound = valid_bound  # set when CP-SAT's own bound covers only a restricted model
         self.solutions = 0
         self.objective: Optional[float] = None
         self.bound: Optional[float] = None
@@ -59,14 +65,15 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         self.solutions += 1
         self.objective = self.objective_value / OBJECTIVE_SCALE
-        self.bound = self.best_objective_bound / OBJECTIVE_SCALE
+        self.bound = self.valid_bound if self.valid_bound is not None else self.best_objective_bound / OBJECTIVE_SCALE
         self._report()
         if self.stop is not None and self.stop.is_set():
             self.stop_search()
 
     def on_bound(self, bound: float) -> None:
-        self.bound = bound / OBJECTIVE_SCALE
-        self._report()
+        if self.valid_bound is None:
+            self.bound = bound / OBJECTIVE_SCALE
+            self._report()
 
     def _report(self) -> None:
         if self.on_progress:
@@ -229,6 +236,41 @@ def _decisions_plan(org, scenario, problem, slates, starts, meta, base, kpi_extr
     )
 
 
+def _restricted_problem(org: Organisation, scenario: Scenario, table, baseline):
+    """The large-instance method's problem: each role's shortlist (planner.model.bound.shortlist), the
+    readiness-ranking baseline's slates (ranked from the whole table, so it is the same baseline as
+    the exact method's), eligible pins and the re-planned baseline's slates. Returns it with the
+    baseline's slates and the relaxation's pool."""
+    from planner.greedy import greedy_slates, ranked_from_table
+
+    R = len(table.role_ids)
+    codes = table.employee.astype(np.int64) * R + table.role  # ascending: the table is employee-major
+
+    def rows_of(pairs: list[tuple[str, str]]) -> np.ndarray:
+        """Table rows of the given (employee_id, role_id) pairs that are eligible."""
+        if not pairs:
+            return np.array([], dtype=np.int64)
+        e = table.employee_ids.get_indexer([p[0] for p in pairs]).astype(np.int64)
+        r = table.role_ids.get_indexer([p[1] for p in pairs]).astype(np.int64)
+        wanted = (e * R + r)[(e >= 0) & (r >= 0)]
+        at = np.searchsorted(codes, wanted)
+        inside = at < len(codes)
+        at, wanted = at[inside], wanted[inside]
+        return at[codes[at] == wanted]
+
+    def eligible(e: str, r: str) -> bool:
+        return len(rows_of([(e, r)])) == 1
+
+    vetoed = {(v.employee_id, v.role_id) for v in scenario.vetoes}
+    need = dict(zip(table.role_ids, table.need.tolist()))
+    slates = greedy_slates(org, scenario, need, ranked_from_table(table, vetoed), eligible)
+    wanted = [(e, r) for e, r, _ in slates] + [(p.employee_id, p.role_id) for p in scenario.pins]
+    wanted += [(s.employee_id, s.role_id) for s in baseline.slates] if baseline is not None else []
+    pool = price_pool(table, scenario)
+    rows = np.union1d(shortlist(table, pool, scenario.solver.shortlist_per_rank), rows_of(wanted))
+    return build_problem(org, scenario, baseline, pairs=table.frame(rows)), slates, pool
+
+
 def solve(
     org: Organisation,
     scenario: Scenario,
@@ -254,7 +296,12 @@ def solve(
     if method not in ("cp-sat", "greedy"):
         raise ValueError(f"unknown method {method!r}: use 'cp-sat' or 'greedy'")
     started = time.monotonic()
-    problem = build_problem(org, scenario, baseline)
+    table = candidate_table(org, scenario)
+    large = len(table) > scenario.solver.exact_pairs_limit
+    if large:
+        problem, greedy_slates, pool = _restricted_problem(org, scenario, table, baseline)
+    else:
+        problem, greedy_slates, pool = build_problem(org, scenario, baseline), None, None
     base = None
     if baseline is not None:
         base = dict(name=baseline_name or baseline.meta.scenario,
@@ -284,30 +331,41 @@ def solve(
                     solve_seconds=round(time.monotonic() - started, 3))
         return Plan(meta=meta.model_copy(update={"message": reason}), kpis=kpis)
 
-    greedy_slates, greedy_starts = greedy_decisions(org, scenario, problem)
+    greedy_slates, greedy_starts = greedy_decisions(org, scenario, problem, slates=greedy_slates)
 
-    def greedy_plan(status: str, bound: Optional[float] = None, message: str = "") -> Plan:
+    def decided_plan(slates, starts, status: str, bound: Optional[float] = None, message: str = "") -> Plan:
         extra = dict(status=status, solve_seconds=round(time.monotonic() - started, 3))
         if bound is not None:
-            extra["best_bound"] = bound
-        plan = _decisions_plan(org, scenario, problem, greedy_slates, greedy_starts, meta, base, extra)
+            extra.update(best_bound=bound, bound_kind="lagrangian" if large else "cp-sat")
+        plan = _decisions_plan(org, scenario, problem, slates, starts, meta, base, extra)
         return plan.model_copy(update={"meta": meta.model_copy(update={"message": message})}) if message else plan
 
     if method == "greedy":
-        return greedy_plan("FEASIBLE")
+        return decided_plan(greedy_slates, greedy_starts, "FEASIBLE")
 
     built = build_model(problem)
     if built.unbuildable:
         reasons = [f"{label} cannot hold: {_why_unbuildable(org, scenario, label, rule)}" for label, rule in built.unbuildable]
         return no_plan("INFEASIBLE", "; ".join(reasons))
-    baseline_plan = greedy_plan("FEASIBLE")
-    first = {e: r for e, r, k in greedy_slates if k == 1}
-    built.vars.hint(built.model, set(greedy_starts), set(greedy_slates),
-                    {(s.employee_id, s.role_id): s.ready_quarter for s in baseline_plan.slates if s.ready_quarter is not None},
+    start_slates, start_starts = greedy_slates, greedy_starts
+    start_plan = decided_plan(start_slates, start_starts, "FEASIBLE")
+    start_name = "the readiness-ranking baseline"
+    relaxation = None
+    if large:  # a better start than the baseline, and a bound that covers every pair (CP-SAT's covers the shortlist)
+        slates2, starts2 = cover_more(org, scenario, problem, table, greedy_slates, greedy_starts)
+        better = decided_plan(slates2, starts2, "FEASIBLE")
+        if better.kpis.objective < start_plan.kpis.objective and check_plan(org, scenario, better).ok:
+            start_slates, start_starts, start_plan = slates2, starts2, better
+            start_name = "the baseline with more roles covered (planner.model.warmstart)"
+        relaxation = lagrangian_bound(table, scenario, upper=start_plan.kpis.objective, pool=pool).bound
+    del table, pool
+    first = {e: r for e, r, k in start_slates if k == 1}
+    built.vars.hint(built.model, set(start_starts), set(start_slates),
+                    {(s.employee_id, s.role_id): s.ready_quarter for s in start_plan.slates if s.ready_quarter is not None},
                     effective_need(problem.need, problem.incumbent_of, first))
 
     solver = solver_parameters(scenario.solver)
-    watcher = _Watcher(on_progress, stop, started)
+    watcher = _Watcher(on_progress, stop, started, relaxation)
     code = watcher.run(solver, built.model)
     status = solver.status_name(code)
 
@@ -315,9 +373,10 @@ def solve(
         needed, rules = explain_conflict(problem, _core(problem))
         return no_plan("INFEASIBLE", f"these cannot hold together: {' + '.join(needed)}"
                        + (f" (they break: {', '.join(rules)})" if rules else ""))
-    if code == cp_model.UNKNOWN and check_plan(org, scenario, baseline_plan).ok:
-        return greedy_plan("FEASIBLE", message=f"no better plan found within {scenario.solver.time_limit_seconds:g} s: "
-                           "the readiness-ranking baseline is returned; raise solver.time_limit_seconds")
+    if code == cp_model.UNKNOWN and check_plan(org, scenario, start_plan).ok:
+        return decided_plan(start_slates, start_starts, "FEASIBLE", relaxation,
+                            f"no better plan found within {scenario.solver.time_limit_seconds:g} s: {start_name} is returned; "
+                            "raise solver.time_limit_seconds")
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         reason = {
             "INFEASIBLE": "the scenario's hard rules contradict each other",
@@ -327,10 +386,14 @@ def solve(
         return no_plan(status, reason)
 
     value = solver.boolean_value
-    bound = solver.best_objective_bound / OBJECTIVE_SCALE
+    bound = solver.best_objective_bound / OBJECTIVE_SCALE if relaxation is None else relaxation
     plan = _decisions_plan(org, scenario, problem, built.vars.chosen_slates(value), built.vars.chosen_starts(value), meta,
-                           base, dict(status=status, best_bound=bound, solve_seconds=round(time.monotonic() - started, 3)))
-    if status != "OPTIMAL" and baseline_plan.kpis.objective < plan.kpis.objective and check_plan(org, scenario, baseline_plan).ok:
+                           base, dict(status=status, best_bound=bound, bound_kind="lagrangian" if large else "cp-sat",
+                                      solve_seconds=round(time.monotonic() - started, 3)))
+    if large and plan.kpis.status == "OPTIMAL" and (plan.kpis.gap or 0) > 1e-9:  # optimal for the shortlist only
+        plan = plan.model_copy(update={"kpis": plan.kpis.model_copy(update={"status": "FEASIBLE"})})
+    if status != "OPTIMAL" and start_plan.kpis.objective < plan.kpis.objective and check_plan(org, scenario, start_plan).ok:
         # a stopped search may hold a worse plan than the one it started from
-        return greedy_plan(status, bound, "the search stopped before improving on the readiness-ranking baseline, which is returned")
+        return decided_plan(start_slates, start_starts, plan.kpis.status, bound,
+                            f"the search stopped before improving on {start_name}, which is returned")
     return plan

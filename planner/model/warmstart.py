@@ -1,0 +1,156 @@
+"""A better starting plan than the readiness ranking, for the search on large organisations.
+
+The readiness-ranking baseline gives up on a role when its top-ranked first successor cannot be
+developed with the cheapest chains; CP-SAT, started from that plan on a model of thousands of
+roles, may not find the fix before its time limit. This pass takes the roles whose first successor
+will not be ready, highest external-hire cost first, and tries the role's candidates in order of
+their development cost bound: for each, a one-person CP-SAT model (the model's own rule families on
+that pair alone) finds the cheapest development that makes them ready in time within the budget,
+seats and hours the plan leaves, and the first that succeeds takes rank 1 (the others move down a
+rank). Incumbents of critical roles are left out, so no backfill cascade moves a need date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from ortools.sat.python import cp_model
+
+from planner.domain import Organisation
+from planner.greedy import _Ledger
+from planner.model.build import build_model
+from planner.model.candidates import CandidateTable
+from planner.model.problem import Problem
+from planner.model.rules import early_development, intervention_once, learning_hours, prerequisites, readiness, training_spend
+from planner.scenario import Scenario
+from planner.scoring import OBJECTIVE_SCALE, effective_need
+
+
+def _develop_alone(p: Problem, ledger: _Ledger, e: str, r: str, need: int, time_limit: float) -> list[tuple[str, int]] | None:
+    """The cheapest (intervention, start) list that makes ``e`` ready for ``r`` by quarter ``need``,
+    given what ``ledger`` has booked (their own bookings stay and count), or None."""
+    mine = {(e2, i): q for (e2, i), q in p.starts.items() if e2 == e}
+    sub = Problem(scenario=p.scenario, horizon=p.horizon, critical_roles=[r], need={r: need},
+                  external_cost={r: p.external_cost[r]},
+                  pairs=p.pairs[(p.pairs["employee_id"] == e) & (p.pairs["role_id"] == r)].reset_index(drop=True),
+                  unmet={(e, r): p.unmet[(e, r)]}, interventions=p.interventions, current=p.current, hours=p.hours,
+                  starts=mine)
+    built = build_model(sub, hard_rules=(intervention_once, prerequisites, readiness, learning_hours),
+                        soft_rules=(training_spend, early_development))
+    m, v = built.model, built.vars
+    ready = v.ready(e, r)
+    if isinstance(ready, int):
+        return [] if ready else None
+    m.add(ready == 1)
+    booked = set(ledger.booked[e])
+    new_cost = []
+    for (_, i, t), var in v.starts():
+        info = p.interventions[i]
+        if (i, t) in booked:
+            m.add(var == 1)
+            continue
+        if any(i == j for j, _ in booked) or (info.seats is not None and ledger.seats[(i, t)] >= info.seats):
+            m.add(var == 0)
+            continue
+        new_cost.append((int(round(info.cost * OBJECTIVE_SCALE)), t, var))
+    budget = p.scenario.budget
+    m.add(sum(c * x for c, _, x in new_cost) <= int(round((budget.total - ledger.spent) * OBJECTIVE_SCALE)))
+    if budget.per_quarter is not None:
+        for q in range(p.horizon):
+            terms = [(c, x) for c, t, x in new_cost if t == q]
+            if terms:
+                m.add(sum(c * x for c, x in terms) <= int(round((budget.per_quarter - ledger.spent_by_quarter[q]) * OBJECTIVE_SCALE)))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit
+    if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return [(i, t) for (_, i, t), var in v.starts() if solver.boolean_value(var) and (i, t) not in booked]
+
+
+def cover_more(org: Organisation, scenario: Scenario, problem: Problem, table: CandidateTable,
+               slates: list[tuple[str, str, int]], starts: list[tuple[str, str, int]],
+               tries_per_role: int = 3, time_limit: float = 1.0):
+    """(slates, starts): the given plan with more roles covered, highest external-hire cost first
+    (``tries_per_role`` candidates per move, up to ``time_limit`` seconds per one-person model).
+
+    Two moves, judged against each role's effective need (backfill cascades included):
+    - un-cascade: a role falls vacant early because its incumbent is another role's first successor;
+      that role gets a different first successor who is ready in time (the incumbent moves to rank 2);
+    - develop or replace: the role's first successor is not ready in time; a candidate who can be
+      made ready takes rank 1."""
+    p, depth, cap = problem, scenario.policy.bench_depth, scenario.policy.max_slates_per_employee
+    ledger = _Ledger(p)
+    for e, i, t in starts:
+        ledger.book(e, i, t)
+    leaves = org.employees.set_index("employee_id")["leave_quarter"].dropna().astype(int).to_dict()
+    pinned = {(pin.employee_id, pin.role_id) for pin in scenario.pins}
+    vetoed = {(v.employee_id, v.role_id) for v in scenario.vetoes}
+    incumbents = set(p.incumbent_of.values())
+    fixed_roles = {pin.role_id for pin in scenario.pins if pin.rank}  # ranks there must not shift
+
+    slate: dict[str, list[str]] = defaultdict(list)
+    for e, r, k in sorted(slates, key=lambda s: (s[1], s[2])):
+        slate[r].append(e)
+    count: dict[str, int] = defaultdict(int)
+    for e, _, _ in slates:
+        count[e] += 1
+
+    def needs() -> dict[str, int]:
+        return effective_need(p.need, p.incumbent_of, {people[0]: r for r, people in slate.items() if people})
+
+    def ready(e: str, r: str, need: int) -> bool:
+        deadline = min(need, leaves.get(e, p.horizon))
+        return all(ledger.level(e, k, deadline) >= lv for k, lv in p.unmet[(e, r)])
+
+    cost = dict(zip(zip(np.asarray(table.employee_ids)[table.employee], np.asarray(table.role_ids)[table.role]), table.dev_cost))
+    by_role = p.pairs[p.pairs["reachable"]].groupby("role_id")["employee_id"].agg(list).to_dict()
+
+    def new_first(r: str, need: int) -> bool:
+        """Put at rank 1 of ``r`` the cheapest candidate who is, or can be made, ready by ``need``."""
+        current = slate[r]
+        if r in fixed_roles or (current and (current[0], r) in pinned):
+            return False
+        firsts = {people[0] for people in slate.values() if people}
+        options = sorted(by_role.get(r, []), key=lambda e: (cost.get((e, r), np.inf), e))
+        tried = 0
+        for e in options:
+            if (e, r) in vetoed or e in incumbents or e in firsts or (e not in current and count[e] >= cap):
+                continue
+            if e not in current and any((x, r) in pinned for x in current[depth - 1:]):
+                continue  # a pin on the last rank would fall off
+            if tried >= tries_per_role:
+                return False
+            tried += 1
+            found = [] if ready(e, r, need) else _develop_alone(p, ledger, e, r, need, time_limit)
+            if found is None:
+                continue
+            for i, t in found:
+                ledger.book(e, i, t)
+            if e in current:
+                current.remove(e)
+            else:
+                count[e] += 1
+            current.insert(0, e)
+            for dropped in current[depth:]:
+                count[dropped] -= 1
+            del current[depth:]
+            return True
+        return False
+
+    first_of = lambda person: next((u for u, people in slate.items() if people and people[0] == person), None)  # noqa: E731
+    for r in sorted(p.critical_roles, key=lambda r: -p.external_cost[r]):
+        need = needs()
+        if slate[r] and ready(slate[r][0], r, need[r]):
+            continue
+        up = first_of(p.incumbent_of.get(r))
+        if need[r] < p.need[r] and up is not None and new_first(up, need[up]):
+            need = needs()
+            if slate[r] and ready(slate[r][0], r, need[r]):
+                continue
+        new_first(r, need[r])
+    new_slates = [(e, r, k) for r, people in slate.items() for k, e in enumerate(people, start=1)]
+    new_starts = [(e, i, t) for e, items in ledger.booked.items() for i, t in items]
+    return new_slates, new_starts
