@@ -108,7 +108,8 @@ def _summary(plan: planner.Plan, scenario: planner.Scenario) -> Table:
         ("successors on slates / ready now", f"{k.successors} / {k.ready_now}"),
         ("avg quarters to ready (first successors)", "-" if k.avg_quarters_to_ready is None else f"{k.avg_quarters_to_ready:.1f}"),
         ("cost per ready successor", _money(k.cost_per_ready_successor)),
-        ("objective / best bound", f"{_money(k.objective)} / {_money(k.best_bound)}"),
+        ("objective / best bound", f"{_money(k.objective)} / {_money(k.best_bound)}"
+         + (f" ({k.bound_kind})" if k.bound_kind else "")),
     ]
     for name, value in rows:
         t.add_row(name, value)

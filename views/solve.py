@@ -104,8 +104,11 @@ def live(was_running: bool) -> None:
     cols = st.columns(5)
     cols[0].metric("Best plan so far" if run.running else "Best plan", "–" if objective is None else common.money(objective),
                    help=f"Objective of the best plan found ({support.MONEY}; lower is better).")
+    kind = run.plan.kpis.bound_kind if not run.running and run.plan is not None else None
     cols[1].metric("Proven bound", "–" if bound is None else common.money(bound),
-                   help="No plan can have a lower objective than this.")
+                   help="No plan can have a lower objective than this"
+                   + (": from the relaxation over every candidate (large organisations), so the gap is an upper limit."
+                      if kind == "lagrangian" else "."))
     cols[2].metric("Gap", "–" if gap is None else f"{gap:.2%}",
                    help="How far the best plan may be from the best possible one; 0% = proven optimal.")
     cols[3].metric("Elapsed", f"{run.elapsed:.0f} s")
