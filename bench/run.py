@@ -157,7 +157,7 @@ def _instrument(rec: Recorder, label: str):
         return lambda: None
     wrap(ms, "candidate_table", "candidate_table")
     wrap(ms, "_restricted_problem", "restricted_problem")
-    wrap(ms, "lagrangian_bound", "lagrangian_bound")
+    wrap(ms, "lp_bound", "lp_bound")
     wrap(ms, "build_problem", "build_problem")
     wrap(greedy, "greedy_decisions", "greedy_decisions")
     wrap(ms, "build_model", "build_model")
@@ -549,7 +549,7 @@ def markdown(sizes: list[Size], results: dict[str, dict], args, started: dt.date
         "Objective and bound are money "
         "units, minimised; gap = (objective - bound) / |objective|; the bound counts as valid when it is at most the "
         "objective of both plans measured; its kind says what proves it for the full problem (cp-sat: the exact model "
-        "over every pair; lagrangian: the relaxation of planner.model.bound). Improvement over greedy = (greedy - optimiser) / greedy, same run. "
+        "over every pair; lp-relaxation: the linear relaxation of planner.model.bound). Improvement over greedy = (greedy - optimiser) / greedy, same run. "
         "Coverage = share of critical roles whose first successor is ready in time (greedy's in brackets).",
         "",
         "## Phases",

@@ -110,7 +110,7 @@ class SolverConfig(_Strict):
         default=5_000, ge=0,
         description="Organisations with at most this many eligible (employee, critical role) pairs get the exact "
         "model over all of them (its bound is CP-SAT's). Larger ones get the large-instance method: the exact model "
-        "over each role's shortlist, with the bound of a Lagrangian relaxation over every pair.",
+        "over each role's shortlist, with the bound of a linear relaxation over every pair (planner.model.bound).",
     )
     shortlist_per_rank: int = Field(
         default=4, ge=1,

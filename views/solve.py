@@ -108,7 +108,7 @@ def live(was_running: bool) -> None:
     cols[1].metric("Proven bound", "–" if bound is None else common.money(bound),
                    help="No plan can have a lower objective than this"
                    + (": from the relaxation over every candidate (large organisations), so the gap is an upper limit."
-                      if kind == "lagrangian" else "."))
+                      if kind == "lp-relaxation" else "."))
     cols[2].metric("Gap", "–" if gap is None else f"{gap:.2%}",
                    help="How far the best plan may be from the best possible one; 0% = proven optimal.")
     cols[3].metric("Elapsed", f"{run.elapsed:.0f} s")

@@ -1,88 +1,33 @@
-"""A lower bound on the objective that is valid for the full problem, from a Lagrangian relaxation
-over every eligible pair (:class:`~planner.model.candidates.CandidateTable`); no solver.
+"""A lower bound on the objective that is valid for the full problem: the linear relaxation of every
+role's slate over the most valuable eligible pairs, with the rest standing in anonymously, solved with
+GLOP and bounded rigorously from its duals. Used by the large-instance method, whose CP-SAT bound
+covers its shortlist only.
 
-The relaxation keeps each role's slate (distinct people on ranks 1..bench_depth, their quality,
-aspiration, readiness and external-hire terms) and drops or prices everything that couples roles:
+The relaxation keeps each role's slate (people on ranks 1..bench_depth, their quality, aspiration,
+readiness and external-hire terms) and these couplings: the total budget, first-rank-once,
+max_slates_per_employee, and backfill cascades (a role whose incumbent becomes first successor of a
+role needed earlier only counts successors who can be ready by then). It drops, each of which only
+removes options or a cost that is never negative: integrality, seats, learning hours, start windows
+beyond the chains of :mod:`~planner.model.candidates`, the per-quarter budget, prerequisites on other
+skills, ranks filling without gaps, pins, vetoes, locks, the stability and early-development costs.
+A first successor who is not ready today costs at least their pair's ``dev_cost``; readiness on ranks
+2+ is free when reachable (one course can prepare a person for several slates; only their first-rank
+slate is theirs alone). Under ``weights.attrition_aware`` a role's external-hire saving is credited in
+full whenever any candidate is reachable.
 
-- dropped (each only removes options or drops a cost that is never negative): seats, learning
-  hours, start windows beyond :mod:`~planner.model.candidates`' chains, the per-quarter budget,
-  prerequisites on other skills, backfill cascades (a role's own need is its latest), ranks
-  filling without gaps, pins, vetoes, locks, the stability and early-development costs;
-- priced with multipliers: the total budget (lambda per money unit), first-rank-once (mu per
-  employee) and max_slates_per_employee (nu per employee);
-- readiness: a first-ranked successor who is not ready today costs at least their pair's
-  ``dev_cost`` (weighted by training_spend + lambda); readiness on ranks 2+ is free when reachable,
-  because one course can prepare a person for several slates and only their first-rank slate is
-  theirs alone.
-
-For any multipliers >= 0 the relaxed minimum is at most every plan's objective, so the best one the
-subgradient method finds is a valid ``best_bound``. Each role's subproblem is an exact small
-assignment (the best person for each rank is among that rank's ``bench_depth`` best), solved for
-all roles at once with numpy. Only each role's ``pool`` best candidates per rank are priced; everyone
-else is stood in for by ``bench_depth`` stand-ins per role worth the best value left outside the pool
-(multipliers only lower values), so the bound stays valid whatever the pool size.
-
-Under ``weights.attrition_aware`` the external-hire saving of a role is at most its whole cost
-whenever any candidate is reachable, which is what the bound then credits.
+Only each role's ``pool_size`` most valuable pairs per rank enter individually; everyone else is
+stood in for by bench_depth anonymous candidates per role, worth the best value left outside the
+pool. Every plan therefore maps to a solution of the relaxation worth at least as much.
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
 
 from planner.model.candidates import CandidateTable
 from planner.scenario import Scenario
-
-EMPTY = -1
-
-
-@dataclass
-class LagrangianBound:
-    """The bound and what produced it."""
-
-    bound: float  # money units; valid for the full problem
-    iterations: int
-    pool: np.ndarray  # table rows priced individually
-    reduced: np.ndarray  # (len(pool), depth): each pooled pair's value per rank at the best multipliers
-    first_chosen: np.ndarray  # table rows chosen as first successor in the best relaxed solution
-
-
-def _assign(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Best assignment of distinct candidates to ranks, per role. ``values``: (roles, slots, depth),
-    -inf where a slot is empty. Returns (value per role, chosen slot per role and rank, EMPTY if none)."""
-    R, S, D = values.shape
-    top = min(D, S)
-    idx = np.argsort(-values, axis=1)[:, :top, :]  # (R, top, D): best slots per rank
-    best = np.zeros(R)
-    choice = np.full((R, D), EMPTY)
-    if D <= 4:
-        for combo in itertools.product(range(top + 1), repeat=D):  # top = "leave the rank empty"
-            total = np.zeros(R)
-            slots = np.full((R, D), EMPTY)
-            for k, j in enumerate(combo):
-                if j == top:
-                    continue
-                slot = idx[:, j, k]
-                total += values[np.arange(R), slot, k]
-                slots[:, k] = slot
-            distinct = np.ones(R, dtype=bool)
-            for a in range(D):
-                for b in range(a + 1, D):
-                    distinct &= (slots[:, a] == EMPTY) | (slots[:, a] != slots[:, b])
-            better = distinct & (total > best)
-            best = np.where(better, total, best)
-            choice[better] = slots[better]
-    else:  # deep benches: each rank takes its best independently (a further, still valid, relaxation)
-        for k in range(D):
-            slot = idx[:, 0, k]
-            value = values[np.arange(R), slot, k]
-            take = value > 0
-            best += np.where(take, value, 0.0)
-            choice[take, k] = slot[take]
-    return best, choice
 
 
 @dataclass
@@ -99,7 +44,7 @@ class Pool:
 
 
 def price_pool(table: CandidateTable, scenario: Scenario, pool_size: int = 12) -> Pool:
-    """The pool of :func:`lagrangian_bound` (and of :func:`shortlist`), from one pass over every pair."""
+    """The pool of :func:`lp_bound` (and of :func:`shortlist`), from one pass over every pair."""
     w, depth = scenario.weights, scenario.policy.bench_depth
     factor = np.array([depth - k for k in range(depth)], dtype=float)  # rank k+1 counts depth - k
     base = (w.candidate_quality * table.quality)[:, None] * factor + (w.aspiration * table.aspires)[:, None]
@@ -143,78 +88,174 @@ def shortlist(table: CandidateTable, pool: Pool, per_rank: int) -> np.ndarray:
     return pool.rows[picked]
 
 
-def lagrangian_bound(table: CandidateTable, scenario: Scenario, upper: float, pool: Pool | None = None,
-                     iterations: int = 300) -> LagrangianBound:
-    """Lower bound (money units) on every plan's objective; ``upper`` is a known plan's objective (the
-    subgradient steps aim at it)."""
+class _LinearProgram:
+    """max c.x s.t. A x <= b, 0 <= x <= 1, kept as arrays as well as in GLOP, so that the bound can be
+    computed from any duals y >= 0 exactly: b.y + sum(max(0, c - A'y)) is at least the LP optimum."""
+
+    def __init__(self):
+        from ortools.linear_solver import pywraplp
+
+        self.lp = pywraplp.Solver.CreateSolver("GLOP")
+        self.c: list[float] = []
+        self.b: list[float] = []
+        self.entries: list[tuple[int, int, float]] = []  # (row, column, coefficient)
+        self.vars, self.rows = [], []
+
+    def var(self, value: float) -> int:
+        self.vars.append(self.lp.NumVar(0.0, 1.0, ""))
+        self.lp.Objective().SetCoefficient(self.vars[-1], value)
+        self.c.append(value)
+        return len(self.vars) - 1
+
+    def at_most(self, columns, bound: float, coefficients=None) -> None:
+        if not columns:
+            return
+        row = self.lp.Constraint(-self.lp.infinity(), bound)
+        for j, column in enumerate(columns):
+            a = 1.0 if coefficients is None else coefficients[j]
+            row.SetCoefficient(self.vars[column], a)
+            self.entries.append((len(self.rows), column, a))
+        self.rows.append(row)
+        self.b.append(bound)
+
+    def upper_bound(self) -> float:
+        """A proven upper bound on the LP optimum (inf if GLOP fails)."""
+        from ortools.linear_solver import pywraplp
+
+        self.lp.Objective().SetMaximization()
+        if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+            return np.inf
+        rows, cols, a = (np.array(x) for x in zip(*self.entries)) if self.entries else (np.zeros(0, int),) * 3
+        c, b = np.array(self.c), np.array(self.b)
+        best = np.inf
+        for sign in (1.0, -1.0):  # whichever sign convention the duals come in: any y >= 0 is a valid certificate
+            y = np.maximum(0.0, sign * np.array([row.dual_value() for row in self.rows]))
+            reduced = c - np.bincount(cols.astype(int), weights=a * y[rows.astype(int)], minlength=len(c))
+            best = min(best, float(b @ y + np.maximum(0.0, reduced).sum()))
+        return best
+
+
+def _cascade_conditions(table: CandidateTable, rows: np.ndarray, longest: int = 3, per_role: int = 24):
+    """role -> [(pool positions, quarter)]: if the first-rank moves of those pool pairs all happen (the
+    role's incumbent moves up to a role whose own incumbent moves up ... ), the role falls vacant by
+    that quarter at the latest (the need of the last role of the chain), which is earlier than its own
+    need. Chains of up to ``longest`` moves, the ``per_role`` earliest per role."""
+    role, person = table.role[rows], table.employee[rows]
+    by_person: dict[int, list[int]] = {}
+    for j, e in enumerate(person):
+        by_person.setdefault(int(e), []).append(j)
+    out: dict[int, list[tuple[list[int], int]]] = {}
+    for r, i in enumerate(table.incumbent):
+        if i < 0:
+            continue
+        found, frontier = [], [([], r)]  # (moves so far, role whose incumbent moves next)
+        for _ in range(longest):
+            nxt = []
+            for moves, at in frontier:
+                incumbent = int(table.incumbent[at])
+                for j in by_person.get(incumbent, []) if incumbent >= 0 else []:
+                    up = int(role[j])
+                    if up == r or any(int(role[m]) == up for m in moves):
+                        continue
+                    chain = moves + [j]
+                    if table.need[up] < table.need[r]:
+                        found.append((chain, int(table.need[up])))
+                    nxt.append((chain, up))
+            frontier = nxt
+        if found:
+            out[r] = sorted(found, key=lambda c: (c[1], len(c[0])))[:per_role]
+    return out
+
+
+def lp_bound(table: CandidateTable, scenario: Scenario, pool: Pool) -> float:
+    """Lower bound (money units) on every plan's objective: the relaxation of the module docstring.
+
+    Cascades: if a chain of first-rank moves takes a role's incumbent up (see
+    :func:`_cascade_conditions`), the role falls vacant by that chain's quarter, so its successors who
+    cannot be ready by then cannot count as ready: a constraint per chain and rank. Outside the pool,
+    such a role's stand-ins are split into those valued with readiness by the latest such quarter only
+    (never blocked) and the rest (blocked by every chain)."""
     w, policy = scenario.weights, scenario.policy
     depth, cap = policy.bench_depth, policy.max_slates_per_employee
-    R = len(table.role_ids)
-    budget = scenario.budget.total
+    R, H = len(table.role_ids), scenario.horizon_quarters
+    rows = pool.rows
+    role, person = table.role[rows], table.employee[rows]
     ext = w.external_hire * table.external_cost
-    pool_data = pool if pool is not None else price_pool(table, scenario)
-    pool, outside = pool_data.rows, pool_data.outside
-    base, ready_bonus, cover, dev = pool_data.base, pool_data.ready_bonus, pool_data.cover, pool_data.dev
-    p_role = table.role[pool]
-    slot = np.arange(len(pool)) - np.searchsorted(p_role, p_role, side="left")
-    S = int(slot.max()) + 1 + depth if len(pool) else depth
-    people, p_emp = np.unique(table.employee[pool], return_inverse=True)
-
     constant = float(ext.sum()) if not w.attrition_aware else float(ext.sum() - ext[np.unique(table.role[table.reachable])].sum())
-    lam, mu, nu = 0.0, np.zeros(len(people)), np.zeros(len(people))
-    theta, best, best_at, stall = 1.0, -np.inf, None, 0
-    stand_in = np.full((R, depth, depth), -np.inf)  # (role, stand-in, rank)
-    for j in range(depth):
-        stand_in[:, j, :] = outside
-    done = 0
-    for it in range(iterations):
-        done = it + 1
-        gain = np.maximum(0.0, cover + ready_bonus[:, 0] - (w.training_spend + lam) * dev)
-        values = base + ready_bonus - nu[p_emp][:, None]
-        values[:, 0] = base[:, 0] + gain - nu[p_emp] - mu[p_emp]
-        grid = np.full((R, S, depth), -np.inf)
-        grid[p_role, slot, :] = values
-        grid[:, S - depth:, :] = stand_in
-        total, choice = _assign(grid)
-        value = constant - total.sum() - lam * budget - mu.sum() - cap * nu.sum()
-        if value > best + 1e-9:
-            best, best_at, stall = value, (lam, mu.copy(), nu.copy(), choice.copy()), 0
-        else:
-            stall += 1
-            if stall >= 10:
-                theta, stall = theta / 2, 0
-        if theta < 1e-4:
-            break
-        # subgradients from the relaxed solution
-        row_of = np.full((R, S), -1)
-        row_of[p_role, slot] = np.arange(len(pool))
-        chosen = np.where(choice >= 0, row_of[np.arange(R)[:, None], np.maximum(choice, 0)], -1)
-        real = chosen >= 0
-        slates = np.bincount(p_emp[chosen[real]], minlength=len(people))
-        firsts = chosen[:, 0][chosen[:, 0] >= 0]
-        first_count = np.bincount(p_emp[firsts], minlength=len(people))
-        bought = firsts[gain[firsts] > 0]
-        spend = float(dev[bought].sum()) if len(bought) else 0.0
-        g_lam = (spend - budget) / max(budget, 1.0)
-        g_mu = first_count - 1.0
-        g_nu = slates - float(cap)
-        g_mu = np.where((mu > 0) | (g_mu > 0), g_mu, 0.0)  # projected: no push below zero
-        g_nu = np.where((nu > 0) | (g_nu > 0), g_nu, 0.0)
-        g_lam = g_lam if (lam > 0 or g_lam > 0) else 0.0
-        norm = g_lam ** 2 + float((g_mu ** 2).sum() + (g_nu ** 2).sum())
-        if norm == 0:
-            break  # the relaxed solution is feasible for the relaxed couplings: the bound is as good as it gets
-        step = theta * max(upper - value, 1e-6 * max(abs(upper), 1.0)) / norm
-        lam = max(0.0, lam + step * g_lam / max(budget, 1.0))
-        mu = np.maximum(0.0, mu + step * g_mu)
-        nu = np.maximum(0.0, nu + step * g_nu)
 
-    lam, mu, nu, choice = best_at
-    gain = np.maximum(0.0, cover + ready_bonus[:, 0] - (w.training_spend + lam) * dev)
-    reduced = base + ready_bonus - nu[p_emp][:, None]
-    reduced[:, 0] = base[:, 0] + gain - nu[p_emp] - mu[p_emp]
-    row_of = np.full((R, S), -1)
-    row_of[p_role, slot] = np.arange(len(pool))
-    firsts = np.where(choice[:, 0] >= 0, row_of[np.arange(R), np.maximum(choice[:, 0], 0)], -1)
-    return LagrangianBound(bound=float(best), iterations=done, pool=pool, reduced=reduced,
-                           first_chosen=pool[firsts[firsts >= 0]])
+    conditions = _cascade_conditions(table, rows)
+    ready_at = np.full(len(rows), H + 1)  # the earliest quarter each pooled pair can be ready by (H + 1: never)
+    for q in range(H, -1, -1):
+        ready_at[np.isfinite(table.dev_cost_by(rows, np.full(len(rows), q)))] = q
+    early_outside = np.full((R, depth), -np.inf)
+    if conditions:
+        q_of = np.full(R, -1)
+        q_of[list(conditions)] = [max(q for _, q in c) for c in conditions.values()]
+        in_pool = np.zeros(len(table), dtype=bool)
+        in_pool[rows] = True
+        out = np.flatnonzero((q_of[table.role] >= 0) & ~in_pool)
+        if len(out):
+            factor = np.array([depth - k for k in range(depth)], dtype=float)
+            dev_q = table.dev_cost_by(out, q_of[table.role[out]])
+            ok = np.isfinite(dev_q)
+            values = (w.candidate_quality * table.quality[out])[:, None] * factor + (w.aspiration * table.aspires[out])[:, None]
+            values[:, 1:] += np.where(ok[:, None], w.ready_successor * factor[1:], 0.0)
+            cover = 0.0 if w.attrition_aware else ext[table.role[out]]
+            gain = cover + w.ready_successor * factor[0] - w.training_spend * np.where(ok, dev_q, 0.0)
+            values[:, 0] += np.where(ok, np.maximum(0.0, gain), 0.0)
+            for k in range(depth):
+                np.maximum.at(early_outside[:, k], table.role[out], values[:, k])
+
+    lp = _LinearProgram()
+    on_rank = [[[] for _ in range(depth)] for _ in range(R)]  # columns filling (role, rank)
+    ready_on = {r: [[] for _ in range(depth)] for r in conditions}  # (column, earliest ready quarter) per rank
+    first: dict[int, list[int]] = {}
+    slates: dict[int, list[int]] = {}
+    rank1_of: list[list[int]] = [[] for _ in range(len(rows))]
+    spend: list[tuple[int, float]] = []
+    for j, (r, e) in enumerate(zip(role, person)):
+        options = [(k, False, float(pool.base[j, k])) for k in range(depth)]
+        if pool.ready_bonus[j, 0] > 0 or pool.cover[j] > 0:
+            options.append((0, True, float(pool.base[j, 0] + pool.cover[j] + pool.ready_bonus[j, 0] - w.training_spend * pool.dev[j])))
+        options += [(k, True, float(pool.base[j, k] + pool.ready_bonus[j, k])) for k in range(1, depth) if pool.ready_bonus[j, k] > 0]
+        pair = []
+        for k, ready, value in options:
+            column = lp.var(value)
+            pair.append(column)
+            on_rank[r][k].append(column)
+            slates.setdefault(int(e), []).append(column)
+            if k == 0:
+                first.setdefault(int(e), []).append(column)
+                rank1_of[j].append(column)
+                if ready:
+                    spend.append((column, float(pool.dev[j])))
+            if ready and r in ready_on:
+                ready_on[r][k].append((column, int(ready_at[j])))
+        lp.at_most(pair, 1.0)  # one rank per person per slate
+    for r in range(R):
+        for _ in range(depth):
+            stand_in = []
+            for k in range(depth):
+                for value, blocked in ((pool.outside[r, k], r in conditions), (early_outside[r, k], False)):
+                    if np.isfinite(value):
+                        column = lp.var(float(value))
+                        stand_in.append(column)
+                        on_rank[r][k].append(column)
+                        if blocked:
+                            ready_on[r][k].append((column, H + 1))
+            lp.at_most(stand_in, 1.0)
+        for k in range(depth):
+            lp.at_most(on_rank[r][k], 1.0)
+    for columns in first.values():
+        lp.at_most(columns, 1.0)
+    for columns in slates.values():
+        lp.at_most(columns, float(cap))
+    lp.at_most([c for c, _ in spend], float(scenario.budget.total), [d for _, d in spend])
+    for r, chains in conditions.items():  # all moves of a chain and a successor not ready by its quarter exclude each other
+        for moves, quarter in chains:
+            moving = [column for j in moves for column in rank1_of[j]]
+            for k in range(depth):
+                late = [column for column, at in ready_on[r][k] if at > quarter]
+                if late:
+                    lp.at_most(late + moving, float(len(moves)))
+    return constant - lp.upper_bound()

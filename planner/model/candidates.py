@@ -42,6 +42,7 @@ class CandidateTable:
     employee_ids: pd.Index  # every employee, in the dataset's order
     role_ids: pd.Index  # critical roles, in the dataset's order
     need: np.ndarray  # per critical role: quarter its successor must be ready by
+    incumbent: np.ndarray  # per critical role: its incumbent's position in employee_ids, -1 if none
     external_cost: np.ndarray  # per critical role
     employee: np.ndarray  # int32 per pair
     role: np.ndarray  # int32 per pair
@@ -50,6 +51,11 @@ class CandidateTable:
     gap: np.ndarray  # int per pair: levels lacking today, summed over the role's requirements
     reachable: np.ndarray  # bool per pair (necessary condition, see the module docstring)
     dev_cost: np.ndarray  # float per pair: lower bound on the spend that makes them ready (inf if unreachable)
+    level: np.ndarray  # (employees, skills) int8: today's levels
+    req_skill: np.ndarray  # (roles, slots): skill of each requirement
+    req_level: np.ndarray  # (roles, slots): level of each requirement (0 = no requirement in that slot)
+    hour_class: np.ndarray  # per employee: which interventions their learning hours allow
+    chain: np.ndarray  # cost[skill, have, want, hour class, finish by]: see _chain_costs
 
     def __len__(self) -> int:
         return len(self.employee)
@@ -57,6 +63,12 @@ class CandidateTable:
     @property
     def ready_now(self) -> np.ndarray:
         return self.gap == 0
+
+    def dev_cost_by(self, rows: np.ndarray, deadline: np.ndarray) -> np.ndarray:
+        """``dev_cost`` of the given rows were they needed by ``deadline`` (a quarter per row) instead of
+        their role's need quarter: inf where the gaps cannot close by then."""
+        return _dev_cost(self.level, self.req_skill, self.req_level, self.chain, self.employee[rows], self.role[rows],
+                         self.hour_class[self.employee[rows]], deadline)[1]
 
     def frame(self, rows: np.ndarray | None = None) -> pd.DataFrame:
         """(employee_id, role_id) of the given rows (all by default), in table order."""
@@ -203,9 +215,9 @@ def candidate_table(org: Organisation, scenario: Scenario) -> CandidateTable:
     req = org.role_requirements[org.role_requirements["role_id"].isin(role_ids)]
     req = req.assign(r=role_ids.get_indexer(req["role_id"]), k=skills.get_indexer(req["skill_id"]))
     req["j"] = req.groupby("r").cumcount()
-    J = int(req["j"].max()) + 1 if len(req) else 0
-    req_skill = np.zeros((len(role_ids), max(J, 1)), dtype=np.int64)
-    req_level = np.zeros((len(role_ids), max(J, 1)), dtype=np.int8)  # 0 = no requirement in that slot
+    J = int(req["j"].max()) + 1 if len(req) else 1
+    req_skill = np.zeros((len(role_ids), J), dtype=np.int64)
+    req_level = np.zeros((len(role_ids), J), dtype=np.int8)  # 0 = no requirement in that slot
     req_skill[req["r"], req["j"]] = req["k"]
     req_level[req["r"], req["j"]] = req["level"].astype(int).clip(0, LEVELS - 1)
 
@@ -215,20 +227,26 @@ def candidate_table(org: Organisation, scenario: Scenario) -> CandidateTable:
     chain = _chain_costs(org, scenario, skills, hour_levels)
     need = critical["need"].to_numpy(np.int64)
 
+    gap, dev = _dev_cost(level, req_skill, req_level, chain, e, r, hour_class[e], need[r])
+    return CandidateTable(
+        employee_ids=employee_ids, role_ids=role_ids, need=need,
+        incumbent=employee_ids.get_indexer(critical["incumbent_id"].where(critical["incumbent_id"].notna(), None)),
+        external_cost=critical["external_hire_cost"].astype(float).to_numpy(),
+        employee=e, role=r, quality=quality[e], aspires=aspires, gap=gap,
+        reachable=np.isfinite(dev), dev_cost=dev,
+        level=level, req_skill=req_skill, req_level=req_level, hour_class=hour_class, chain=chain,
+    )
+
+
+def _dev_cost(level, req_skill, req_level, chain, e, r, c, d) -> tuple[np.ndarray, np.ndarray]:
+    """(gap, dev_cost) of pairs (e, r) for employees of hour class c needed by quarter d."""
     gap = np.zeros(len(e), dtype=np.int32)
     dev = np.zeros(len(e), dtype=float)
-    c = hour_class[e]
-    d = need[r]
-    for j in range(J):
+    for j in range(req_skill.shape[1]):
         want = req_level[r, j]
         k = req_skill[r, j]
         have = level[e, k]
         short = want > have
         gap += np.where(short, want - have, 0)
         dev += np.where(short, chain[k, have, want, c, d], 0.0)
-    return CandidateTable(
-        employee_ids=employee_ids, role_ids=role_ids, need=need,
-        external_cost=critical["external_hire_cost"].astype(float).to_numpy(),
-        employee=e, role=r, quality=quality[e], aspires=aspires, gap=gap,
-        reachable=np.isfinite(dev), dev_cost=dev,
-    )
+    return gap, dev

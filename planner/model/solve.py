@@ -18,7 +18,7 @@ from planner import __version__
 from planner.checker import check_plan, decision_changes, evaluate
 from planner.domain import Organisation
 from planner.io import dataset_fingerprint
-from planner.model.bound import lagrangian_bound, price_pool, shortlist
+from planner.model.bound import lp_bound, price_pool, shortlist
 from planner.model.build import build_model
 from planner.model.candidates import candidate_table
 from planner.model.problem import build_problem
@@ -336,7 +336,7 @@ def solve(
     def decided_plan(slates, starts, status: str, bound: Optional[float] = None, message: str = "") -> Plan:
         extra = dict(status=status, solve_seconds=round(time.monotonic() - started, 3))
         if bound is not None:
-            extra.update(best_bound=bound, bound_kind="lagrangian" if large else "cp-sat")
+            extra.update(best_bound=bound, bound_kind="lp-relaxation" if large else "cp-sat")
         plan = _decisions_plan(org, scenario, problem, slates, starts, meta, base, extra)
         return plan.model_copy(update={"meta": meta.model_copy(update={"message": message})}) if message else plan
 
@@ -357,7 +357,7 @@ def solve(
         if better.kpis.objective < start_plan.kpis.objective and check_plan(org, scenario, better).ok:
             start_slates, start_starts, start_plan = slates2, starts2, better
             start_name = "the baseline with more roles covered (planner.model.warmstart)"
-        relaxation = lagrangian_bound(table, scenario, upper=start_plan.kpis.objective, pool=pool).bound
+        relaxation = lp_bound(table, scenario, pool)
     del table, pool
     first = {e: r for e, r, k in start_slates if k == 1}
     built.vars.hint(built.model, set(start_starts), set(start_slates),
@@ -388,7 +388,7 @@ def solve(
     value = solver.boolean_value
     bound = solver.best_objective_bound / OBJECTIVE_SCALE if relaxation is None else relaxation
     plan = _decisions_plan(org, scenario, problem, built.vars.chosen_slates(value), built.vars.chosen_starts(value), meta,
-                           base, dict(status=status, best_bound=bound, bound_kind="lagrangian" if large else "cp-sat",
+                           base, dict(status=status, best_bound=bound, bound_kind="lp-relaxation" if large else "cp-sat",
                                       solve_seconds=round(time.monotonic() - started, 3)))
     if large and plan.kpis.status == "OPTIMAL" and (plan.kpis.gap or 0) > 1e-9:  # optimal for the shortlist only
         plan = plan.model_copy(update={"kpis": plan.kpis.model_copy(update={"status": "FEASIBLE"})})
