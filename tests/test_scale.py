@@ -18,20 +18,16 @@ from planner.model.candidates import candidate_table
 from planner.model.problem import build_problem, eligible_pairs
 from planner.scoring import need_quarter
 from test_properties import organisations
+from test_properties import scenarios as base_scenarios
 
 SAMPLE_OPTIMUM = 609_442.1  # the baseline scenario's proven optimum (README, "The sample organisation")
 
 
 @st.composite
 def scenarios(draw):
-    return make_scenario(
-        budget=draw(st.integers(0, 12)) * 1_000,
-        horizon_quarters=6,
-        policy=dict(bench_depth=draw(st.integers(1, 3)), max_level_jump=draw(st.integers(0, 2)),
-                    max_slates_per_employee=draw(st.integers(1, 2))),
-        weights=dict(attrition_aware=draw(st.booleans())),
-        solver=dict(time_limit_seconds=10, num_workers=2),
-    )
+    """test_properties' random scenarios, with the attrition-aware objective on or off."""
+    base = draw(base_scenarios())
+    return base.model_copy(update={"weights": base.weights.model_copy(update={"attrition_aware": draw(st.booleans())})})
 
 
 def cross_join_eligibility(org, scenario) -> list[tuple[str, str]]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
-
 from ortools.sat.python import cp_model
 
 from planner.domain import Organisation
@@ -140,7 +139,9 @@ def cover_more(org: Organisation, scenario: Scenario, problem: Problem, table: C
             return True
         return False
 
-    first_of = lambda person: next((u for u, people in slate.items() if people and people[0] == person), None)  # noqa: E731
+    def first_of(person: str | None) -> str | None:
+        return next((u for u, people in slate.items() if people and people[0] == person), None)
+
     for r in sorted(p.critical_roles, key=lambda r: -p.external_cost[r]):
         need = needs()
         if slate[r] and ready(slate[r][0], r, need[r]):
