@@ -168,8 +168,8 @@ def _instrument(rec: Recorder, label: str):
 
     parameters = getattr(ms, "solver_parameters", None)
     if parameters is not None:
-        def timed_parameters(config):
-            solver = parameters(config)
+        def timed_parameters(config, *args, **kwargs):
+            solver = parameters(config, *args, **kwargs)
             search = solver.solve
 
             def timed_search(*args, **kwargs):
@@ -269,13 +269,10 @@ def run_child(args) -> None:
 
         limit = args.time_limit
         if limit is None:
-            if size.end_to_end:
-                # What is left of the end-to-end target once the data is loaded, less the solve's own
-                # set-up and wrap-up (measured at about 2.3x the greedy run: candidate table, shortlist,
-                # baseline, better start, LP bound, model build, evaluation) and the plan write.
-                limit = size.target_seconds - load_s - 2.5 * greedy_s - 2
-            else:
-                limit = size.target_seconds
+            # Free-running, the limit is the solve's wall-clock budget, set-up included; 1 s of it is
+            # left for building and checking the plan from the search's answer, and for XL (end to end)
+            # the load and the plan write come off it too.
+            limit = size.target_seconds - 1 - (load_s + 1 if size.end_to_end else 0)
             limit = max(1.0, limit)
         rec.set(time_limit=round(limit, 2))
         if args.model_stats:

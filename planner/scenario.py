@@ -92,9 +92,10 @@ class SolverConfig(_Strict):
 
     time_limit_seconds: float = Field(
         default=20.0, gt=0,
-        description="Search limit. In deterministic mode it is CP-SAT's deterministic time (about seconds on an idle "
-        "2-core machine; a busy machine takes longer but finds the same plan), with 10x that in wall-clock time as a "
-        "safety net; otherwise wall-clock seconds.",
+        description="Search limit. In deterministic mode it is CP-SAT's deterministic time for the search (about "
+        "seconds on an idle 2-core machine; a busy machine takes longer but finds the same plan), with 10x that in "
+        "wall-clock time as a safety net; otherwise wall-clock seconds for the whole solve, set-up included (the "
+        "search gets what is left, at least 1 s).",
     )
     num_workers: int = Field(default=8, ge=1, description="CP-SAT search workers (8 beats 2 even on 2 cores).")
     random_seed: int = Field(default=0, description="Seed; with the same inputs and workers, the same plan.")

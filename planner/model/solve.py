@@ -101,15 +101,18 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             done.set()
 
 
-def solver_parameters(config: SolverConfig) -> cp_model.CpSolver:
-    """A CP-SAT solver set up from the one config object."""
+def solver_parameters(config: SolverConfig, spent: float = 0.0) -> cp_model.CpSolver:
+    """A CP-SAT solver set up from the one config object. Free-running, ``time_limit_seconds`` is the
+    whole solve's wall-clock budget: the search gets what the set-up (``spent`` seconds) left, at
+    least 1 s. Deterministic, it is the search's deterministic time alone, so that the plan does not
+    depend on how long the set-up took."""
     solver = cp_model.CpSolver()
     if config.deterministic:
         solver.parameters.interleave_search = True
         solver.parameters.max_deterministic_time = config.time_limit_seconds
         solver.parameters.max_time_in_seconds = 10 * config.time_limit_seconds
     else:
-        solver.parameters.max_time_in_seconds = config.time_limit_seconds
+        solver.parameters.max_time_in_seconds = max(1.0, config.time_limit_seconds - spent)
     solver.parameters.num_workers = config.num_workers
     solver.parameters.random_seed = config.random_seed
     solver.parameters.relative_gap_limit = config.relative_gap_limit
@@ -364,7 +367,7 @@ def solve(
                     {(s.employee_id, s.role_id): s.ready_quarter for s in start_plan.slates if s.ready_quarter is not None},
                     effective_need(problem.need, problem.incumbent_of, first))
 
-    solver = solver_parameters(scenario.solver)
+    solver = solver_parameters(scenario.solver, time.monotonic() - started)
     watcher = _Watcher(on_progress, stop, started, relaxation)
     code = watcher.run(solver, built.model)
     status = solver.status_name(code)
