@@ -123,9 +123,10 @@ def ranked_from_table(table: CandidateTable, vetoed: set[tuple[str, str]]) -> di
     id_rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
     keep = np.ones(len(table), dtype=bool)
     if vetoed:
-        codes = {(table.employee_ids.get_loc(e), table.role_ids.get_loc(r)) for e, r in vetoed
-                 if e in table.employee_ids and r in table.role_ids}
-        keep = np.array([(e, r) not in codes for e, r in zip(table.employee, table.role)], dtype=bool)
+        e = table.employee_ids.get_indexer([v[0] for v in vetoed]).astype(np.int64)
+        r = table.role_ids.get_indexer([v[1] for v in vetoed]).astype(np.int64)
+        codes = (e * len(table.role_ids) + r)[(e >= 0) & (r >= 0)]
+        keep = ~np.isin(table.employee.astype(np.int64) * len(table.role_ids) + table.role, codes)
     rows = np.flatnonzero(keep)
     order = rows[np.lexsort((id_rank[table.employee[rows]], -table.quality[rows], table.gap[rows], table.role[rows]))]
     roles = table.role[order]

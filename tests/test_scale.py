@@ -144,3 +144,23 @@ def test_the_relaxation_sees_backfill_cascades(earliest):
     table = candidate_table(org, scenario)
     bound = lp_bound(table, scenario, price_pool(table, scenario))
     assert plan.kpis.objective - 500 <= bound <= plan.kpis.objective + 1e-6
+
+
+def test_bound_rounds_external_hires_as_the_objective_does():
+    """Attrition-aware, a role nobody can cover costs its external hire rounded to whole money units
+    (planner.scoring.expected_hire_cost). With costs ending in .4, a bound summing the exact amounts
+    came out above the proven optimum."""
+    import dataclasses
+
+    org, scenario = planner.load("scenarios/baseline.yaml")
+    org = dataclasses.replace(
+        org,
+        role_requirements=org.role_requirements.assign(level=5),
+        intervention_effects=org.intervention_effects.iloc[0:0],
+        roles=org.roles.assign(external_hire_cost=org.roles["external_hire_cost"] + 0.4),
+    )
+    scenario = scenario.model_copy(update={"weights": scenario.weights.model_copy(update={"attrition_aware": True})})
+    plan = solve_checked(org, scenario)
+    assert plan.kpis.status == "OPTIMAL"
+    table = candidate_table(org, scenario)
+    assert lp_bound(table, scenario, price_pool(table, scenario)) <= plan.kpis.objective + 1e-6

@@ -75,7 +75,7 @@ def _best_per_role(role: np.ndarray, values: np.ndarray, count: int, roles: int)
     return rows, outside
 
 
-def shortlist(table: CandidateTable, pool: Pool, per_rank: int) -> np.ndarray:
+def shortlist(table: CandidateTable, pool: Pool, per_rank: int, training_spend: float = 1.0) -> np.ndarray:
     """Table rows of each role's ``per_rank`` most valuable candidates for each rank, taken from the
     pool: the candidates the large-instance method's restricted model keeps. Rank 1 is valued as in
     the relaxation (cover the role less the development cost bound); ranks 2+ count readiness only
@@ -83,7 +83,7 @@ def shortlist(table: CandidateTable, pool: Pool, per_rank: int) -> np.ndarray:
     it costs."""
     ready_now = table.ready_now[pool.rows]
     values = pool.base + np.where(ready_now[:, None], pool.ready_bonus, 0.0)
-    values[:, 0] = pool.base[:, 0] + np.maximum(0.0, pool.cover + pool.ready_bonus[:, 0] - pool.dev)
+    values[:, 0] = pool.base[:, 0] + np.maximum(0.0, pool.cover + pool.ready_bonus[:, 0] - training_spend * pool.dev)
     picked, _ = _best_per_role(table.role[pool.rows], values, per_rank, len(table.role_ids))
     return pool.rows[picked]
 
@@ -181,7 +181,12 @@ def lp_bound(table: CandidateTable, scenario: Scenario, pool: Pool) -> float:
     rows = pool.rows
     role, person = table.role[rows], table.employee[rows]
     ext = w.external_hire * table.external_cost
-    constant = float(ext.sum()) if not w.attrition_aware else float(ext.sum() - ext[np.unique(table.role[table.reachable])].sum())
+    if w.attrition_aware:  # roles nobody can cover pay their whole cost, rounded to money units as the model does
+        unreachable = np.ones(R, dtype=bool)
+        unreachable[table.role[table.reachable]] = False
+        constant = float(sum(int(round(x)) for x in ext[unreachable]))
+    else:
+        constant = float(ext.sum())
 
     conditions = _cascade_conditions(table, rows)
     ready_at = np.full(len(rows), H + 1)  # the earliest quarter each pooled pair can be ready by (H + 1: never)
@@ -258,4 +263,4 @@ def lp_bound(table: CandidateTable, scenario: Scenario, pool: Pool) -> float:
                 late = [column for column, at in ready_on[r][k] if at > quarter]
                 if late:
                     lp.at_most(late + moving, float(len(moves)))
-    return constant - lp.upper_bound()
+    return constant - lp.upper_bound() - 0.01 * R  # and a cent per role for the objective's rounding

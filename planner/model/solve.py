@@ -243,7 +243,10 @@ def _restricted_problem(org: Organisation, scenario: Scenario, table, baseline):
     """The large-instance method's problem: each role's shortlist (planner.model.bound.shortlist), the
     readiness-ranking baseline's slates (ranked from the whole table, so it is the same baseline as
     the exact method's), eligible pins and the re-planned baseline's slates. Returns it with the
-    baseline's slates and the relaxation's pool."""
+    baseline's slates and the relaxation's pool; its pairs carry their ``dev_cost`` bound.
+
+    Pins, locks and their prerequisites are all in it, and any other decision can be left out, so
+    when it is infeasible (conflicting overrides) the full problem is too."""
     from planner.greedy import greedy_slates, ranked_from_table
 
     R = len(table.role_ids)
@@ -269,9 +272,11 @@ def _restricted_problem(org: Organisation, scenario: Scenario, table, baseline):
     slates = greedy_slates(org, scenario, need, ranked_from_table(table, vetoed), eligible)
     wanted = [(e, r) for e, r, _ in slates] + [(p.employee_id, p.role_id) for p in scenario.pins]
     wanted += [(s.employee_id, s.role_id) for s in baseline.slates] if baseline is not None else []
-    pool = price_pool(table, scenario)
-    rows = np.union1d(shortlist(table, pool, scenario.solver.shortlist_per_rank), rows_of(wanted))
-    return build_problem(org, scenario, baseline, pairs=table.frame(rows)), slates, pool
+    pool = price_pool(table, scenario, pool_size=max(12, scenario.solver.shortlist_per_rank))
+    rows = np.union1d(shortlist(table, pool, scenario.solver.shortlist_per_rank, scenario.weights.training_spend), rows_of(wanted))
+    problem = build_problem(org, scenario, baseline, pairs=table.frame(rows))
+    problem.pairs["dev_cost"] = table.dev_cost[rows]  # the same order: build_problem keeps the given pairs'
+    return problem, slates, pool
 
 
 def solve(
@@ -355,7 +360,7 @@ def solve(
     start_name = "the readiness-ranking baseline"
     relaxation = None
     if large:  # a better start than the baseline, and a bound that covers every pair (CP-SAT's covers the shortlist)
-        slates2, starts2 = cover_more(org, scenario, problem, table, greedy_slates, greedy_starts)
+        slates2, starts2 = cover_more(org, scenario, problem, greedy_slates, greedy_starts)
         better = decided_plan(slates2, starts2, "FEASIBLE")
         if better.kpis.objective < start_plan.kpis.objective and check_plan(org, scenario, better).ok:
             start_slates, start_starts, start_plan = slates2, starts2, better
@@ -395,8 +400,9 @@ def solve(
                                       solve_seconds=round(time.monotonic() - started, 3)))
     if large and plan.kpis.status == "OPTIMAL" and (plan.kpis.gap or 0) > 1e-9:  # optimal for the shortlist only
         plan = plan.model_copy(update={"kpis": plan.kpis.model_copy(update={"status": "FEASIBLE"})})
-    if status != "OPTIMAL" and start_plan.kpis.objective < plan.kpis.objective and check_plan(org, scenario, start_plan).ok:
-        # a stopped search may hold a worse plan than the one it started from
+    if (large or status != "OPTIMAL") and start_plan.kpis.objective < plan.kpis.objective and check_plan(org, scenario, start_plan).ok:
+        # a stopped search may hold a worse plan than the one it started from (and on large organisations,
+        # OPTIMAL is only the shortlist's, within its gap limit)
         return decided_plan(start_slates, start_starts, plan.kpis.status, bound,
                             f"the search stopped before improving on {start_name}, which is returned")
     return plan

@@ -20,7 +20,6 @@ from ortools.sat.python import cp_model
 from planner.domain import Organisation
 from planner.greedy import _Ledger
 from planner.model.build import build_model
-from planner.model.candidates import CandidateTable
 from planner.model.problem import Problem
 from planner.model.rules import early_development, intervention_once, learning_hours, prerequisites, readiness, training_spend
 from planner.scenario import Scenario
@@ -63,17 +62,20 @@ def _develop_alone(p: Problem, ledger: _Ledger, e: str, r: str, need: int, time_
                 m.add(sum(c * x for c, x in terms) <= int(round((budget.per_quarter - ledger.spent_by_quarter[q]) * OBJECTIVE_SCALE)))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.max_deterministic_time = time_limit
+    solver.parameters.max_time_in_seconds = 10 * time_limit
     if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return [(i, t) for (_, i, t), var in v.starts() if solver.boolean_value(var) and (i, t) not in booked]
 
 
-def cover_more(org: Organisation, scenario: Scenario, problem: Problem, table: CandidateTable,
+def cover_more(org: Organisation, scenario: Scenario, problem: Problem,
                slates: list[tuple[str, str, int]], starts: list[tuple[str, str, int]],
                tries_per_role: int = 3, time_limit: float = 1.0):
     """(slates, starts): the given plan with more roles covered, highest external-hire cost first
-    (``tries_per_role`` candidates per move, up to ``time_limit`` seconds per one-person model).
+    (``tries_per_role`` candidates per move, each one-person model limited to ``time_limit``
+    deterministic seconds, so the result does not depend on the machine's load). ``problem.pairs``
+    must carry each pair's ``dev_cost`` bound (the order in which candidates are tried).
 
     Two moves, judged against each role's effective need (backfill cascades included):
     - un-cascade: a role falls vacant early because its incumbent is another role's first successor;
@@ -104,7 +106,7 @@ def cover_more(org: Organisation, scenario: Scenario, problem: Problem, table: C
         deadline = min(need, leaves.get(e, p.horizon))
         return all(ledger.level(e, k, deadline) >= lv for k, lv in p.unmet[(e, r)])
 
-    cost = dict(zip(zip(np.asarray(table.employee_ids)[table.employee], np.asarray(table.role_ids)[table.role]), table.dev_cost))
+    cost = dict(zip(zip(p.pairs["employee_id"], p.pairs["role_id"]), p.pairs["dev_cost"]))
     by_role = p.pairs[p.pairs["reachable"]].groupby("role_id")["employee_id"].agg(list).to_dict()
 
     def new_first(r: str, need: int) -> bool:
