@@ -13,6 +13,18 @@ from planner import app_support as support
 from planner.frontier import load_frontiers
 from views import common
 
+
+def spend_chart(spend: pd.DataFrame, keys: list[str], x: str, plans: list[str], title: str, x_title: str, key: str) -> None:
+    """Grouped bars of each plan's training spend by ``x`` (a quarter or a department)."""
+    long = spend.melt(id_vars=keys, value_vars=plans, var_name="Plan", value_name="Spend")
+    fig = px.bar(long, x=x, y="Spend", color="Plan", barmode="group", title=title)
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=60, b=10),
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right", title_text=""))
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=f"Spend ({support.MONEY})", tickformat=",.0f")
+    st.plotly_chart(fig, key=key)
+
+
 st.title("Compare")
 st.caption("Plans side by side: every other plan is compared with the reference plan.")
 
@@ -105,24 +117,10 @@ if comparison is not None:
             column_config={f"Cost change ({support.MONEY})": st.column_config.NumberColumn(format="%+,.0f")})
 
     st.subheader("Spend")
-    by_quarter = comparison.spend_by_quarter.melt(id_vars=["quarter", "label"], value_vars=comparison.plans,
-                                                  var_name="Plan", value_name="Spend")
-    fig = px.bar(by_quarter, x="label", y="Spend", color="Plan", barmode="group",
-                 title="Training spend by quarter")
-    fig.update_layout(height=380, margin=dict(l=10, r=10, t=60, b=10),
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right", title_text=""))
-    fig.update_xaxes(title="Quarter (calendar)")
-    fig.update_yaxes(title=f"Spend ({support.MONEY})", tickformat=",.0f")
-    st.plotly_chart(fig, key="compare-spend-quarter")
-    by_department = comparison.spend_by_department.melt(id_vars=["department"], value_vars=comparison.plans,
-                                                        var_name="Plan", value_name="Spend")
-    fig = px.bar(by_department, x="department", y="Spend", color="Plan", barmode="group",
-                 title="Training spend by department")
-    fig.update_layout(height=380, margin=dict(l=10, r=10, t=60, b=10),
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right", title_text=""))
-    fig.update_xaxes(title="Department of the participant")
-    fig.update_yaxes(title=f"Spend ({support.MONEY})", tickformat=",.0f")
-    st.plotly_chart(fig, key="compare-spend-department")
+    spend_chart(comparison.spend_by_quarter, ["quarter", "label"], "label", comparison.plans,
+                "Training spend by quarter", "Quarter (calendar)", "compare-spend-quarter")
+    spend_chart(comparison.spend_by_department, ["department"], "department", comparison.plans,
+                "Training spend by department", "Department of the participant", "compare-spend-department")
 
 st.subheader("Budget frontier")
 frontiers = load_frontiers(common.workspace())
