@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from planner.domain import Organisation
-from planner.model.candidates import CandidateTable
+from planner.model.candidates import CandidateTable, candidate_table
 from planner.model.problem import Problem, build_problem, startable
 from planner.scenario import Scenario
 
@@ -105,19 +105,9 @@ def _cheapest_chains(problem: Problem):
     return chain
 
 
-def ranked_candidates(problem: Problem, vetoed: set[tuple[str, str]]) -> dict[str, list[str]]:
-    """Role -> its eligible candidates, best first: smallest readiness gap, then quality, then ID."""
-    p = problem
-    pairs = p.pairs.assign(gap=[sum(lv - p.level_now(e, k) for k, lv in p.unmet[(e, r)])
-                                for e, r in zip(p.pairs["employee_id"], p.pairs["role_id"])])
-    allowed = pd.Series([(e, r) not in vetoed for e, r in zip(pairs["employee_id"], pairs["role_id"])], index=pairs.index, dtype=bool)
-    pairs = pairs.loc[allowed]
-    return {r: g.sort_values(["gap", "quality", "employee_id"], ascending=[True, False, True])["employee_id"].tolist()
-            for r, g in pairs.groupby("role_id")}
-
-
 def ranked_from_table(table: CandidateTable, vetoed: set[tuple[str, str]]) -> dict[str, np.ndarray]:
-    """:func:`ranked_candidates` computed from a candidate table with one sort (large organisations)."""
+    """Role -> its eligible candidates not vetoed, best first: smallest readiness gap (the levels they
+    lack today), then quality, then ID; one sort over the whole candidate table."""
     ids = np.asarray(table.employee_ids, dtype=object)
     id_rank = np.empty(len(ids), dtype=np.int64)
     id_rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
@@ -173,10 +163,12 @@ def greedy_slates(org: Organisation, scenario: Scenario, need: dict[str, int], r
     return slates
 
 
-def greedy_decisions(org: Organisation, scenario: Scenario, problem: Problem | None = None, slates=None):
+def greedy_decisions(org: Organisation, scenario: Scenario, problem: Problem | None = None, slates=None,
+                     table: CandidateTable | None = None):
     """(slates, starts) of the readiness-ranking baseline: lists of (employee, role, rank) and
     (employee, intervention, quarter). ``slates`` (from :func:`greedy_slates`) skips the ranking,
-    for a ``problem`` restricted to the candidates that matter."""
+    for a ``problem`` restricted to the candidates that matter; otherwise candidates are ranked from
+    ``table`` (the scenario's candidate table, made here if not given)."""
     p = problem or build_problem(org, scenario)
     ledger = _Ledger(p)
     chain = _cheapest_chains(p)
@@ -185,7 +177,8 @@ def greedy_decisions(org: Organisation, scenario: Scenario, problem: Problem | N
         ledger.book(lock.employee_id, lock.intervention_id, lock.start_quarter)
     if slates is None:
         vetoed = {(v.employee_id, v.role_id) for v in scenario.vetoes}
-        slates = greedy_slates(org, scenario, p.need, ranked_candidates(p, vetoed), lambda e, r: (e, r) in p.unmet)
+        ranked = ranked_from_table(table if table is not None else candidate_table(org, scenario), vetoed)
+        slates = greedy_slates(org, scenario, p.need, ranked, lambda e, r: (e, r) in p.unmet)
     order = org.roles[org.roles["critical"]].assign(need=lambda d: d["role_id"].map(p.need))
     order = order.sort_values(["criticality", "need", "external_hire_cost", "role_id"], ascending=[False, True, False, True])
     first = {r: e for e, r, k in slates if k == 1}

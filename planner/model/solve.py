@@ -339,7 +339,7 @@ def solve(
                     solve_seconds=round(time.monotonic() - started, 3))
         return Plan(meta=meta.model_copy(update={"message": reason}), kpis=kpis)
 
-    greedy_slates, greedy_starts = greedy_decisions(org, scenario, problem, slates=greedy_slates)
+    greedy_slates, greedy_starts = greedy_decisions(org, scenario, problem, slates=greedy_slates, table=table)
 
     def decided_plan(slates, starts, status: str, bound: Optional[float] = None, message: str = "") -> Plan:
         extra = dict(status=status, solve_seconds=round(time.monotonic() - started, 3))
