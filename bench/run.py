@@ -126,7 +126,7 @@ class Recorder:
 
 
 def _instrument(rec: Recorder, label: str):
-    """Time the solve's inner steps by wrapping the functions ``planner.model.solve.solve`` calls
+    """Time the solve's inner steps by wrapping the functions ``planner.solver.solve.solve`` calls
     (best effort: a step that is renamed or moved is simply not timed). Returns an undo function."""
     undo = []
     inner: dict[str, float] = {}
@@ -149,10 +149,10 @@ def _instrument(rec: Recorder, label: str):
         undo.append(lambda: setattr(owner, attr, fn))
 
     try:
-        import planner.checker as checker
-        import planner.greedy as greedy
-        import planner.model.solve as ms
-        from planner.model.variables import Variables
+        import planner.evaluation.checker as checker
+        import planner.heuristics.ranking as greedy
+        import planner.solver.solve as ms
+        from planner.solver.variables import Variables
     except Exception:  # noqa: BLE001 - the model is being changed; timing the steps is optional
         return lambda: None
     wrap(ms, "candidate_table", "candidate_table")
@@ -199,8 +199,8 @@ def _solve(scenario, org, method: str):
 
     if "method" in inspect.signature(planner.solve).parameters:
         return planner.solve(scenario, org, method=method)
-    from planner.errors import InputError
-    from planner.model.solve import solve as model_solve
+    from planner.contract.errors import InputError
+    from planner.solver.solve import solve as model_solve
 
     errors = [i for i in planner.check_scenario(org, scenario) if i.severity == "error"]
     if errors:
@@ -210,8 +210,8 @@ def _solve(scenario, org, method: str):
 
 def _model_size(rec: Recorder, scenario, org) -> None:
     """Variables and constraints of the CP-SAT model (a second build, untimed, only with --model-stats)."""
-    from planner.model.build import build_model
-    from planner.model.problem import build_problem
+    from planner.solver.build import build_model
+    from planner.problem.instance import build_problem
 
     problem = build_problem(org, scenario)
     proto = build_model(problem).model.proto
@@ -228,8 +228,8 @@ def run_child(args) -> None:
     try:
         t0 = time.perf_counter()
         import planner
-        from planner.generate import generate_organisation, suggested_budget, write_dataset_csv
-        from planner.scenario import Budget, Scenario, SolverConfig
+        from planner.synthetic.generate import generate_organisation, suggested_budget, write_dataset_csv
+        from planner.contract.scenario import Budget, Scenario, SolverConfig
         rec.phase("import", time.perf_counter() - t0)
 
         t0 = time.perf_counter()
@@ -546,7 +546,7 @@ def markdown(sizes: list[Size], results: dict[str, dict], args, started: dt.date
         "Objective and bound are money "
         "units, minimised; gap = (objective - bound) / |objective|; the bound counts as valid when it is at most the "
         "objective of both plans measured; its kind says what proves it for the full problem (cp-sat: the exact model "
-        "over every pair; lp-relaxation: the linear relaxation of planner.model.bound). Improvement over greedy = (greedy - optimiser) / greedy, same run. "
+        "over every pair; lp-relaxation: the linear relaxation of planner.heuristics.bound). Improvement over greedy = (greedy - optimiser) / greedy, same run. "
         "Coverage = share of critical roles whose first successor is ready in time (greedy's in brackets).",
         "",
         "## Phases",

@@ -13,29 +13,36 @@ Importing ``planner`` does not import OR-Tools; :func:`solve` loads it when call
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 import threading
 from pathlib import Path
 from typing import Optional
 
-from planner.checker import CheckReport, check_plan
-from planner.domain import Organisation
-from planner.errors import InputError, Issue, PlanningError
-from planner.plan import Kpis, Plan, read_plan, write_plan
-from planner.scenario import Scenario, load_scenario
+from planner.evaluation.checker import CheckReport, check_plan
+from planner.contract.domain import Organisation
+from planner.contract.errors import InputError, Issue, PlanningError
+from planner.contract.plan import Kpis, Plan, read_plan, write_plan
+from planner.contract.scenario import Scenario, load_scenario
 from planner.store import PlanStore
+from planner.version import __version__
 
 __all__ = [
     "CheckReport", "InputError", "Issue", "Kpis", "Organisation", "Plan", "PlanStore", "PlanningError", "Scenario",
-    "check", "compare", "load", "load_dataset", "load_scenario", "read_plan", "scenario_organisation", "solve", "sweep",
+    "check", "compare", "load", "load_dataset", "load_scenario", "organisation_from_records", "read_plan", "scenario_organisation", "solve", "sweep",
     "validate", "write_plan",
 ]
 
 
+def organisation_from_records(source: str = "<memory>", **tables) -> Organisation:
+    """An Organisation from lists of row models (``planner.contract.domain.Employee`` ...) or dicts per
+    table, validated like files. Raises InputError listing every problem."""
+    from planner.inputs.checks import organisation_from_records as _build
+
+    return _build(source=source, **tables)
+
+
 def load_dataset(path: str | Path) -> Organisation:
     """Read and validate a dataset (a folder of CSV / Parquet / Excel tables, or one .xlsx workbook)."""
-    from planner.io import load_dataset as _load
+    from planner.inputs.files import load_dataset as _load
 
     return _load(path)
 
@@ -43,8 +50,8 @@ def load_dataset(path: str | Path) -> Organisation:
 def check_scenario(org: Organisation, scenario: Scenario) -> list[Issue]:
     """Problems that only show when a dataset meets a scenario: a vacancy beyond the horizon, a pin,
     veto or lock naming someone or something that does not exist."""
-    from planner.changes import check_overrides
-    from planner.validation import check_against_scenario
+    from planner.inputs.changes import check_overrides
+    from planner.inputs.checks import check_against_scenario
 
     return check_against_scenario(org, scenario) + check_overrides(org, scenario)
 
@@ -52,7 +59,7 @@ def check_scenario(org: Organisation, scenario: Scenario) -> list[Issue]:
 def scenario_organisation(scenario: Scenario, base: Optional[Organisation] = None) -> Organisation:
     """The organisation a scenario plans: its dataset (or ``base``) with the scenario's changes applied,
     checked against the scenario. Raises InputError listing every problem."""
-    from planner.changes import apply_changes
+    from planner.inputs.changes import apply_changes
 
     org = apply_changes(base if base is not None else load_dataset(scenario.dataset), scenario)
     errors = [i for i in check_scenario(org, scenario) if i.severity == "error"]
@@ -92,10 +99,10 @@ def solve(
 ) -> Plan:
     """Solve ``scenario``. ``org`` is the organisation as the scenario plans it (from :func:`load`, changes
     applied); without it the scenario's dataset is loaded and its changes applied. ``on_progress``
-    receives :class:`planner.model.solve.Progress` updates; setting ``stop`` ends the search with the
+    receives :class:`planner.solver.solve.Progress` updates; setting ``stop`` ends the search with the
     best plan so far. With a ``baseline`` plan, the solve changes as few of its decisions as it must.
     ``method="greedy"`` returns the readiness-ranking baseline instead of optimising."""
-    from planner.model.solve import solve as _solve
+    from planner.solver.solve import solve as _solve
 
     if org is None:
         org = scenario_organisation(scenario)
@@ -108,16 +115,16 @@ def solve(
 
 
 def compare(plans: list[Plan], labels: Optional[list[str]] = None):
-    """Plans side by side against the first: KPI deltas, slate and learning changes, spend (see planner.comparison)."""
-    from planner.comparison import compare as _compare
+    """Plans side by side against the first: KPI deltas, slate and learning changes, spend (see planner.analyses.comparison)."""
+    from planner.analyses.comparison import compare as _compare
 
     return _compare(plans, labels)
 
 
 def sweep(scenario: Scenario, org: Organisation, parameter: str, values: list[float], workers: int = 2,
           address: Optional[str] = None, on_point=None):
-    """Solve at each value of a numeric setting; returns the frontier DataFrame (see planner.frontier)."""
-    from planner.frontier import sweep as _sweep
+    """Solve at each value of a numeric setting; returns the frontier DataFrame (see planner.analyses.frontier)."""
+    from planner.analyses.frontier import sweep as _sweep
 
     return _sweep(scenario, org, parameter, values, workers=workers, address=address, on_point=on_point)
 

@@ -24,14 +24,14 @@ import pandas as pd
 import yaml
 
 import planner
-from planner.checker import PlanContext
-from planner.domain import TABLES, Organisation
-from planner.errors import InputError, Issue
-from planner.io import read_tables, write_text_atomically
-from planner.plan import Kpis, Plan
-from planner.scenario import Scenario, quarter_label
+from planner.evaluation.checker import PlanContext
+from planner.contract.domain import TABLES, Organisation
+from planner.contract.errors import InputError, Issue
+from planner.inputs.files import read_tables, write_text_atomically
+from planner.contract.plan import Kpis, Plan
+from planner.contract.scenario import Scenario, quarter_label
 from planner.store import check_name
-from planner.validation import validate_frames
+from planner.inputs.checks import validate_frames
 
 READINESS_LABELS = {
     "ready_now": "Ready now",
@@ -135,7 +135,7 @@ class SolveRun:
         self.stop = threading.Event()
         self.started = time.monotonic()
         self.finished: Optional[float] = None
-        self.points: list = []  # planner.model.solve.Progress, one per improving plan
+        self.points: list = []  # planner.solver.solve.Progress, one per improving plan
         self.state = "running"
         self.plan: Optional[Plan] = None
         self.saved_name: Optional[str] = None
@@ -572,10 +572,10 @@ def leadership_document(body: str, title: str) -> str:
 
 
 def kpi_comparison(comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(text table, direction table) of a planner.comparison.Comparison's KPIs. Text: readable KPI
+    """(text table, direction table) of a planner.analyses.comparison.Comparison's KPIs. Text: readable KPI
     names, each plan's value and each delta against the reference ('Δ <plan>'), formatted. Direction: +1 where a delta is an improvement,
     -1 where it is worse, 0 otherwise (for colouring)."""
-    from planner.comparison import KPI_BETTER
+    from planner.analyses.comparison import KPI_BETTER
 
     kpis = comparison.kpis
     deltas = [c for c in kpis.columns if c not in comparison.plans]

@@ -20,8 +20,8 @@ from rich.markup import escape
 from rich.table import Table
 
 import planner
-from planner.comparison import render as render_comparison
-from planner.errors import InputError, Issue
+from planner.analyses.comparison import render as render_comparison
+from planner.contract.errors import InputError, Issue
 
 app = typer.Typer(help="Succession Planner: optimised succession slates and development plans.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -240,7 +240,7 @@ def sweep(
     """Solve a scenario at each value of a setting and show the frontier (coverage and cost against it)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from planner.frontier import parse_range, save_frontier
+    from planner.analyses.frontier import parse_range, save_frontier
 
     if (budget is None) == (param is None):
         err.print("[red]give exactly one of --budget or --param[/red]")
@@ -335,7 +335,7 @@ def explain(
     time_limit: Optional[float] = typer.Option(None, help="Time limit of each re-solve."),
 ) -> None:
     """Why each successor, and (with --uncovered, --money) why roles are uncovered and what more budget buys."""
-    from planner.explain import explain_slates, explain_uncovered, marginal_value_of_money
+    from planner.analyses.explain import explain_slates, explain_uncovered, marginal_value_of_money
 
     plan, org, scenario = _plan_inputs(plan_ref, workspace)
     for item in explain_slates(org, scenario, plan):
@@ -366,7 +366,7 @@ def simulate(
     out: Optional[Path] = typer.Option(None, "--out", help="Also write per-role coverage probabilities to this CSV."),
 ) -> None:
     """Monte Carlo attrition: how many roles stay covered when people leave, and the training spend wasted."""
-    from planner.attrition import coverage_probability, simulate as run
+    from planner.analyses.attrition import coverage_probability, simulate as run
 
     plan, org, scenario = _plan_inputs(plan_ref, workspace)
     result = run(org, scenario, plan, draws=draws, seed=seed)
@@ -405,8 +405,8 @@ def generate(
     out: Path = typer.Option(..., "--out", help="Dataset folder to write (CSV)."),
 ) -> None:
     """Write a synthetic organisation in the documented format (deterministic for a seed)."""
-    from planner.generate import generate_organisation, suggested_budget
-    from planner.io import write_dataset
+    from planner.synthetic.generate import generate_organisation, suggested_budget
+    from planner.inputs.files import write_dataset
 
     try:
         frames = generate_organisation(employees, critical_roles, interventions, seed=seed)
@@ -421,7 +421,7 @@ def generate(
 @app.command()
 def template(out: Path = typer.Option(..., "--out", help="Workbook to write (.xlsx).")) -> None:
     """Write an empty Excel workbook to fill in by hand: a sheet per table, headers, help and data validation."""
-    from planner.template import write_template
+    from planner.inputs.template import write_template
 
     try:
         write_template(out)
@@ -445,8 +445,8 @@ def import_onet_command(
     seed: int = typer.Option(0, "--seed", help="Seed for --employees."),
 ) -> None:
     """Turn O*NET's Skills and Occupation Data files into the project's job architecture tables."""
-    from planner.io import write_dataset
-    from planner.onet import import_onet, onet_organisation
+    from planner.inputs.files import write_dataset
+    from planner.inputs.onet import import_onet, onet_organisation
 
     try:
         frames = (onet_organisation(skills, occupations, employees, seed=seed, importance_threshold=importance_threshold)

@@ -41,7 +41,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from planner.plan import Plan, read_plan, write_plan
+from planner.contract.plan import Plan, read_plan, write_plan
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 _FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}~[0-9a-f]{12}")

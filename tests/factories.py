@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import copy
 
-from planner import Organisation, Scenario
-from planner.checker import check_plan
-from planner.model.solve import solve as solve_model
+from planner import Organisation, Scenario, organisation_from_records
+from planner.evaluation.checker import check_plan
+from planner.solver.solve import solve as solve_model
 
 
 def base_tables() -> dict[str, list[dict]]:
@@ -87,7 +87,7 @@ def _intervention(iid: str, name: str, kind: str = "course", **kw) -> dict:
 
 
 def make_org(tables: dict[str, list[dict]] | None = None) -> Organisation:
-    return Organisation.from_records(**(tables or base_tables()))
+    return organisation_from_records(**(tables or base_tables()))
 
 
 def make_scenario(budget: float = 50_000, **kw) -> Scenario:

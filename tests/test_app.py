@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import planner  # noqa: E402
 from planner import app_support as support  # noqa: E402
-from planner.frontier import FRONTIER_COLUMNS, save_frontier  # noqa: E402
+from planner.analyses.frontier import FRONTIER_COLUMNS, save_frontier  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

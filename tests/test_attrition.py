@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 
 from factories import base_tables, make_org, make_scenario
-from planner.attrition import coverage_probability, expected_wasted_spend, simulate, survival
-from planner.checker import evaluate
-from planner.plan import Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry
+from planner.analyses.attrition import coverage_probability, expected_wasted_spend, simulate, survival
+from planner.evaluation.checker import evaluate
+from planner.contract.plan import Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry
 
 RISK = {"E-MGR": 0.1, "E-ANA": 0.2, "E-BEN": 0.5, "E-CAT": 0.4}
 
@@ -185,7 +185,7 @@ def test_sample_plan_simulates_fast_and_agrees():
         assert abs(got.at[role, "p_covered"] - p) <= 4 * np.sqrt(p * (1 - p) / 10_000) + 1e-12, role
     assert sim.summary.expected_covered_exact <= sim.summary.critical_roles
 
-    from planner.explain import explain_slates
+    from planner.analyses.explain import explain_slates
 
     explained = explain_slates(org, scenario, plan)
     assert len(explained) == len(plan.slates)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from factories import base_tables, make_org, make_scenario, with_controller_tables
-from planner.checker import (
+from planner.evaluation.checker import (
     PlanContext,
     check_budget,
     check_first_rank_once,
@@ -21,7 +21,7 @@ from planner.checker import (
     check_slate_structure,
     evaluate,
 )
-from planner.plan import Kpis, Plan, PlanMeta
+from planner.contract.plan import Kpis, Plan, PlanMeta
 
 COSTS = {"I-FOUND": 2_000, "I-ADV": 5_000, "I-MENT": 1_000}
 DURATIONS = {"I-FOUND": 1, "I-ADV": 2, "I-MENT": 2}

@@ -10,8 +10,8 @@ import pytest
 from factories import make_org, make_scenario, solve_checked
 from rich.console import Console
 
-from planner.comparison import KPI_ROWS, Comparison, compare, render
-from planner.plan import Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry, readiness_category
+from planner.analyses.comparison import KPI_ROWS, Comparison, compare, render
+from planner.contract.plan import Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry, readiness_category
 
 SLATE_KEYS = ["plan", "role_id", "employee_id", "change", "rank_before", "rank_after", "readiness_before",
               "readiness_after"]

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 import planner
 from planner.cli import app
-from planner.frontier import sweep
-from planner.io import write_dataset
+from planner.analyses.frontier import sweep
+from planner.inputs.files import write_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))

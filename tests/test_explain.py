@@ -11,8 +11,8 @@ import pytest
 
 from factories import base_tables, make_org, solve_checked
 from factories import make_scenario as _make_scenario
-from planner.explain import explain_slates, explain_uncovered, marginal_value_of_money
-from planner.scenario import Budget
+from planner.analyses.explain import explain_slates, explain_uncovered, marginal_value_of_money
+from planner.contract.scenario import Budget
 
 
 def make_scenario(**kw):

@@ -2,8 +2,8 @@
 
 Hypothesis mutates the small org of ``tests/factories.py`` (tables as dicts of lists): a cell set to
 a value from a hostile pool, a row deleted or duplicated, a column dropped. The result goes in twice,
-through ``Organisation.from_records`` and through a CSV round trip (``write_dataset`` +
-``load_dataset``). Each way must either raise :class:`planner.errors.InputError` with at least one
+through ``planner.organisation_from_records`` and through a CSV round trip (``write_dataset`` +
+``load_dataset``). Each way must either raise :class:`planner.contract.errors.InputError` with at least one
 issue (no other exception), or give an organisation whose plan (tiny scenario: 6 quarters, 5 s,
 2 workers) passes the solver-free checker; both ways give the same verdict. A scenario-level problem
 (a vacancy beyond the horizon) is an InputError from ``planner.solve``: a clean validation error too.
@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import planner
-from planner.domain import TABLES
-from planner.errors import InputError, Issue
-from planner.io import dataset_fingerprint, load_dataset, write_dataset
+from planner.contract.domain import TABLES
+from planner.contract.errors import InputError, Issue
+from planner.inputs.files import dataset_fingerprint, load_dataset, write_dataset
 
 HOSTILE = ["", "abc", -1, 0, 6, 2.5, 1e9, None, "=1+1", "é", "  ", "0042", True, "ZZZ-UNKNOWN", "inf"]
 KNOWN_IDS = ["E-MGR", "E-ANA", "E-BEN", "R-MGR", "R-ANL", "FIN", "LEAD", "I-FOUND", "I-ADV", "Finance"]
@@ -92,7 +92,7 @@ def plan_checks(org: planner.Organisation) -> None:
 @given(mutated())
 def test_mutated_dataset_is_rejected_cleanly_or_planned(case):
     tables, dropped, done = case
-    in_memory = verdict(lambda: planner.Organisation.from_records(**tables))
+    in_memory = verdict(lambda: planner.organisation_from_records(**tables))
     with tempfile.TemporaryDirectory() as tmp:
         via_csv = verdict(lambda: from_csv(tables, dropped, Path(tmp) / "data"))
     assert (in_memory is None) == (via_csv is None), done  # the same data gets the same verdict either way

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planner.domain import TABLES
-from planner.generate import generate_organisation, main, suggested_budget
-from planner.validation import build_organisation
+from planner.contract.domain import TABLES
+from planner.synthetic.generate import generate_organisation, main, suggested_budget
+from planner.inputs.checks import build_organisation
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 

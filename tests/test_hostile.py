@@ -39,9 +39,9 @@ from typer.testing import CliRunner
 
 import planner
 from planner.cli import app
-from planner.errors import InputError, Issue
-from planner.io import load_dataset, write_dataset
-from planner.validation import MAX_ROWS_PER_PROBLEM
+from planner.contract.errors import InputError, Issue
+from planner.inputs.files import load_dataset, write_dataset
+from planner.inputs.checks import MAX_ROWS_PER_PROBLEM
 
 
 @dataclass(frozen=True)
@@ -376,7 +376,7 @@ def test_plan_csv_keeps_formula_like_ids_as_they_are(tmp_path):
     for row in tables["employees"] + tables["employee_skills"]:
         if row["employee_id"] == "E-ANA":
             row["employee_id"] = "=1+1"
-    org = planner.Organisation.from_records(**tables)
+    org = planner.organisation_from_records(**tables)
     scenario = make_scenario(horizon_quarters=6, solver=dict(time_limit_seconds=5, num_workers=2))
     plan = planner.solve(scenario, org)
     assert planner.check(org, scenario, plan).ok

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from test_validation import only, valid_tables
 
-from planner.domain import TABLES
-from planner.errors import InputError
-from planner.io import dataset_fingerprint, load_dataset, read_tables, write_dataset
-from planner.validation import build_organisation
+from planner.contract.domain import TABLES
+from planner.contract.errors import InputError
+from planner.inputs.files import dataset_fingerprint, load_dataset, read_tables, write_dataset
+from planner.inputs.checks import build_organisation, replace_tables
 
 ROUND_TRIPS = {
     "csv": lambda org, tmp: write_dataset(org, tmp / "data", "csv"),
@@ -69,9 +69,9 @@ def test_mixed_formats_in_one_folder(org, tmp_path):
 
 
 def test_fingerprint_ignores_row_order_and_sees_changes(org):
-    shuffled = org.replace(employees=org.employees.iloc[::-1])
+    shuffled = replace_tables(org, employees=org.employees.iloc[::-1])
     assert dataset_fingerprint(shuffled) == dataset_fingerprint(org)
-    changed = org.replace(skills=org.skills.assign(name=["Accounting", "Leadership", "Rust"]))
+    changed = replace_tables(org, skills=org.skills.assign(name=["Accounting", "Leadership", "Rust"]))
     assert dataset_fingerprint(changed) != dataset_fingerprint(org)
 
 
@@ -92,7 +92,7 @@ def test_excel_numbers_for_ids_and_booleans(tmp_path):
 
 
 def test_formula_like_text_is_not_a_formula_in_xlsx(org, tmp_path):
-    tricky = org.replace(skills=org.skills.assign(name=["=SUM(A1:A9)", "+Leadership", "@Python"]))
+    tricky = replace_tables(org, skills=org.skills.assign(name=["=SUM(A1:A9)", "+Leadership", "@Python"]))
     book = write_dataset(tricky, tmp_path / "org.xlsx")
     sheet = openpyxl.load_workbook(book)["skills"]
     cells = [sheet.cell(row=r, column=2) for r in (2, 3, 4)]
@@ -247,7 +247,7 @@ def test_write_is_atomic(org, tmp_path, monkeypatch):
         return real_to_csv(self, *args, **kwargs)
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", failing_to_csv)
-    changed = org.replace(skills=org.skills.assign(name=["A", "B", "C"]))
+    changed = replace_tables(org, skills=org.skills.assign(name=["A", "B", "C"]))
     with pytest.raises(OSError, match="disk full"):
         write_dataset(changed, folder)
     assert {f.name: f.read_bytes() for f in folder.iterdir()} == before

@@ -7,9 +7,9 @@ import pytest
 from ortools.sat.python import cp_model
 
 from factories import base_tables, make_org, make_scenario, with_controller_tables
-from planner.model.build import build_model
-from planner.model.problem import build_problem
-from planner.model.rules import (
+from planner.solver.build import build_model
+from planner.problem.instance import build_problem
+from planner.solver.rules import (
     budget,
     first_rank_once,
     intervention_once,

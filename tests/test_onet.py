@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planner.domain import TABLES
-from planner.errors import InputError
-from planner.onet import (
+from planner.contract.domain import TABLES
+from planner.contract.errors import InputError
+from planner.inputs.onet import (
     GRADE_EDGES,
     SOC_MAJOR_GROUPS,
     grade_of,
@@ -19,7 +19,7 @@ from planner.onet import (
     lv_to_level,
     onet_organisation,
 )
-from planner.validation import build_organisation
+from planner.inputs.checks import build_organisation
 
 ONET = Path(__file__).resolve().parents[2] / "shared" / "data" / "onet"
 SKILLS_XLSX = ONET / "Skills.xlsx"
@@ -119,7 +119,7 @@ def test_full_text_release_matches_excel(full, skills_txt):
 @real_data
 def test_onet_organisation_validates_and_plans(skills_txt):
     import planner
-    from planner.scenario import Budget, Scenario, SolverConfig
+    from planner.contract.scenario import Budget, Scenario, SolverConfig
 
     args = dict(n_employees=150, seed=3, n_roles=24, horizon_quarters=8)
     frames = onet_organisation(skills_txt, OCCUPATIONS, **args)

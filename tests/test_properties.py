@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factories import make_scenario, solve_checked
-from planner import Organisation
+from planner import organisation_from_records
 
 KINDS = ["course", "certification", "mentoring", "stretch_assignment", "rotation", "coaching"]
 
@@ -61,7 +61,7 @@ def organisations(draw):
                   role_requirements=role_requirements, interventions=interventions, intervention_effects=effects)
     if family_moves:
         tables["family_moves"] = family_moves
-    return Organisation.from_records(**tables)
+    return organisation_from_records(**tables)
 
 
 @st.composite
@@ -92,8 +92,8 @@ def test_pruning_is_exact_so_the_bound_holds_for_the_full_problem(org, scenario)
     model with every start of every intervention for everyone: its bound is the full problem's."""
     from ortools.sat.python import cp_model
 
-    from planner.model.build import build_model
-    from planner.model.problem import build_problem
+    from planner.solver.build import build_model
+    from planner.problem.instance import build_problem
 
     optimum = {}
     for prune in (True, False):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from factories import base_tables, make_org, make_scenario, solve_checked
-from planner.attrition import expected_covered_roles
-from planner.scoring import expected_hire_cost, loss_share
+from planner.analyses.attrition import expected_covered_roles
+from planner.problem.scoring import expected_hire_cost, loss_share
 
 
 def flighty_org():

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 import planner
 from factories import make_scenario, solve_checked
-from planner.greedy import greedy_slates, ranked_from_table
-from planner.model.bound import lp_bound, price_pool
-from planner.model.candidates import candidate_table
-from planner.model.problem import build_problem, eligible_pairs
-from planner.scoring import need_quarter
+from planner.heuristics.ranking import greedy_slates, ranked_from_table
+from planner.heuristics.bound import lp_bound, price_pool
+from planner.problem.candidates import candidate_table
+from planner.problem.instance import build_problem, eligible_pairs
+from planner.problem.scoring import need_quarter
 from test_properties import organisations
 from test_properties import scenarios as base_scenarios
 
@@ -157,7 +157,7 @@ def test_the_relaxation_sees_backfill_cascades(earliest):
 
 def test_bound_rounds_external_hires_as_the_objective_does():
     """Attrition-aware, a role nobody can cover costs its external hire rounded to whole money units
-    (planner.scoring.expected_hire_cost). With costs ending in .4, a bound summing the exact amounts
+    (planner.problem.scoring.expected_hire_cost). With costs ending in .4, a bound summing the exact amounts
     came out above the proven optimum."""
     import dataclasses
 

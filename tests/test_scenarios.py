@@ -7,11 +7,11 @@ import yaml
 
 import planner
 from factories import base_tables, make_org, make_scenario, solve_checked, with_controller_tables
-from planner.changes import apply_changes
-from planner.comparison import compare
-from planner.errors import InputError
-from planner.io import write_dataset
-from planner.scenario import load_scenario
+from planner.inputs.changes import apply_changes
+from planner.analyses.comparison import compare
+from planner.contract.errors import InputError
+from planner.inputs.files import write_dataset
+from planner.contract.scenario import load_scenario
 
 
 def with_controller():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.plan import Plan
+from planner.contract.plan import Plan
 from planner.store import LIST_COLUMNS, PlanStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -149,7 +149,7 @@ _CHILD = textwrap.dedent(
     from pathlib import Path
     sys.path.insert(0, {repo!r})
     import pandas as pd
-    from planner.plan import Plan
+    from planner.contract.plan import Plan
     from planner.store import PlanStore
 
     def stall(*args, **kwargs):

@@ -1,5 +1,5 @@
 """The Excel template: its sheets, headers, comments, validations and formats, and that a filled-in
-copy loads back through planner.io.load_dataset with text IDs intact."""
+copy loads back through planner.inputs.files.load_dataset with text IDs intact."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from planner.domain import INTERVENTION_KINDS, TABLES
-from planner.io import load_dataset
-from planner.template import README, write_template
+from planner.contract.domain import INTERVENTION_KINDS, TABLES
+from planner.inputs.files import load_dataset
+from planner.inputs.template import README, write_template
 
 
 def contract(name: str) -> list[str]:
@@ -87,7 +87,7 @@ def test_id_columns_are_text(template):
 
 
 def test_empty_template_reads_as_empty_tables(template):
-    from planner.io import read_tables
+    from planner.inputs.files import read_tables
 
     raw, _, issues = read_tables(template)
     assert issues == []
@@ -131,7 +131,7 @@ def test_filled_template_loads(template):
                 if row.get(column) is not None:
                     value = row[column]
                     if isinstance(value, str) and value.startswith("="):
-                        value = "'" + value  # how planner.io protects text from formula interpretation
+                        value = "'" + value  # how planner.inputs.files protects text from formula interpretation
                     ws.cell(i, j, value)
     wb.save(template)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from planner.errors import InputError, Issue
-from planner.io import load_dataset, write_dataset
-from planner.validation import build_organisation, validate_frames
+from planner.contract.errors import InputError, Issue
+from planner.inputs.files import load_dataset, write_dataset
+from planner.inputs.checks import build_organisation, validate_frames
 
 
 def valid_tables() -> dict[str, pd.DataFrame]:

@@ -9,8 +9,8 @@ import pydantic
 import streamlit as st
 
 from planner import app_support as support
-from planner.errors import InputError
-from planner.scenario import (
+from planner.contract.errors import InputError
+from planner.contract.scenario import (
     BudgetChange, CriticalChange, EmployeeLeaves, InterventionChange, Lock, Pin, Policy, VacancyChange, Veto, Weights,
 )
 from views import common

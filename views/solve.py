@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from planner import app_support as support
-from planner.errors import InputError
-from planner.scenario import SolverConfig
+from planner.contract.errors import InputError
+from planner.contract.scenario import SolverConfig
 from planner.store import check_name
 from views import common
 

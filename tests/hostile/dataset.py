@@ -8,8 +8,8 @@ from typing import Callable
 import pandas as pd
 from factories import base_tables
 
-from planner.domain import TABLES
-from planner.io import write_dataset
+from planner.contract.domain import TABLES
+from planner.inputs.files import write_dataset
 
 
 def frames(tables: dict[str, list[dict]] | None = None) -> dict[str, pd.DataFrame]:

@@ -1,6 +1,6 @@
 """Read and write the organisation's tables as files.
 
-A dataset is one of these layouts (table names as in :data:`planner.domain.TABLES`):
+A dataset is one of these layouts (table names as in :data:`planner.contract.domain.TABLES`):
 
 * a folder with one file per table, named ``<table>.csv``, ``<table>.parquet`` or ``<table>.xlsx``
   (first sheet); formats may be mixed, but each table has exactly one file;
@@ -11,7 +11,7 @@ CSV files must be UTF-8 (a byte-order mark is fine) with a header line naming th
 every line must have as many fields as the header (a blank line is fine). Every cell is read as text,
 so IDs such as ``0042`` keep their leading zeros; a Parquet or Excel file may hold typed columns
 (IDs that Excel turned into numbers come back as ``42``, not ``42.0``). Parsing and checking the
-values is :mod:`planner.validation`'s job; this module only reports files it cannot read. Issues name
+values is :mod:`planner.inputs.checks`'s job; this module only reports files it cannot read. Issues name
 the file (for a workbook ``book.xlsx[sheet]``) and the row as a person sees it: the line in a CSV or
 the row in a sheet (header = 1), the row counted from 1 in Parquet.
 
@@ -33,9 +33,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.domain import TABLES, Organisation
-from planner.errors import InputError, Issue
-from planner.validation import build_organisation, validate_frames
+from planner.contract.domain import TABLES, Organisation
+from planner.contract.errors import InputError, Issue
+from planner.inputs.checks import build_organisation, validate_frames
 
 Locations = dict[str, tuple[str | None, int]]
 FORMATS = ("csv", "parquet", "xlsx")

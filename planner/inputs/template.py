@@ -1,8 +1,8 @@
 """An empty Excel workbook to fill in: one sheet per table, with the contract's columns.
 
-Everything comes from the row models in :mod:`planner.domain`, so the template follows the contract:
+Everything comes from the row models in :mod:`planner.contract.domain`, so the template follows the contract:
 
-* one sheet per table of :data:`~planner.domain.TABLES`, named after it, with a bold header row of
+* one sheet per table of :data:`~planner.contract.domain.TABLES`, named after it, with a bold header row of
   the contract's columns; each header cell has a comment with the column's meaning, whether it is
   required, and its unit or range;
 * a ``README`` sheet (first) listing every table and column with its meaning and unit / range; the
@@ -28,8 +28,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from planner.domain import TABLES
-from planner.validation import _field_kind
+from planner.contract.domain import TABLES
+from planner.inputs.checks import _field_kind
 
 README = "README"
 TEXT_FORMAT = "@"

@@ -8,7 +8,7 @@ Pruning here is *exact*: it only drops decisions that cannot improve any plan.
   leaving (``leave_quarter``) at or before the quarter the role is needed.
 - Backfill cascades: a critical role whose incumbent could move up as another role's first successor
   may fall vacant at that role's need quarter; ``possible_needs`` lists the quarters its effective
-  need can take (see :func:`planner.scoring.effective_need`).
+  need can take (see :func:`planner.problem.scoring.effective_need`).
 - An intervention start is kept for an employee only if the intervention raises a skill towards a
   level that one of their eligible roles requires (or that another kept intervention needs as a
   prerequisite), fits their learning hours, starts in its window and ends before the latest quarter
@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from planner.domain import Organisation
-from planner.scenario import Scenario
-from planner.scoring import aspiration_pairs, candidate_quality, need_quarter
+from planner.contract.domain import Organisation
+from planner.contract.scenario import Scenario
+from planner.problem.scoring import aspiration_pairs, candidate_quality, need_quarter
 
 Target = tuple[str, int]  # (skill_id, level)
 
@@ -88,9 +88,9 @@ class Problem:
 
 def eligible_pairs(org: Organisation, scenario: Scenario) -> pd.DataFrame:
     """Every (employee_id, role_id) that may sit on the role's slate under the scenario's policy, in
-    employee then role order (see :func:`planner.model.candidates.candidate_table`, which makes them
+    employee then role order (see :func:`planner.problem.candidates.candidate_table`, which makes them
     by merging on family and grade rather than a cross join)."""
-    from planner.model.candidates import eligible_positions
+    from planner.problem.candidates import eligible_positions
 
     e, r = eligible_positions(org, scenario)
     critical = org.roles.loc[org.roles["critical"].astype(bool), "role_id"].to_numpy(object)

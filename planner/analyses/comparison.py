@@ -39,8 +39,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from rich.table import Table
 
-from planner.plan import Plan
-from planner.scenario import quarter_label
+from planner.contract.plan import Plan
+from planner.contract.scenario import quarter_label
 
 KPI_ROWS = [
     "coverage", "covered_roles", "critical_roles", "training_cost", "external_hire_cost", "total_cost",

@@ -8,7 +8,7 @@ The model (exact in :func:`coverage_probability`, sampled in :func:`simulate`; b
   of quarter 0 (s(0) = 1); p = 1 means gone from the start of quarter 1. A known ``leave_quarter`` L
   (set by an ``employee_leaves`` change) makes s(q) = 0 from q = L on.
 - A critical role is needed at its need quarter: the vacancy quarter, or the end of the horizon when
-  no vacancy is known (:func:`planner.scoring.need_quarter`). The incumbent's own departure does **not**
+  no vacancy is known (:func:`planner.problem.scoring.need_quarter`). The incumbent's own departure does **not**
   move the vacancy: the question is whether the plan's slate still holds a ready successor at the
   planned vacancy. How likely the incumbent leaves earlier is reported separately (``risk_of_loss``).
 - A slate member can cover the role if they are ready by the need quarter under the plan (its learning
@@ -33,11 +33,11 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from planner.checker import PlanContext
-from planner.domain import Organisation
-from planner.plan import Plan
-from planner.scenario import Scenario
-from planner.scoring import need_quarter
+from planner.evaluation.checker import PlanContext
+from planner.contract.domain import Organisation
+from planner.contract.plan import Plan
+from planner.contract.scenario import Scenario
+from planner.problem.scoring import need_quarter
 
 COVERAGE_COLUMNS = [
     "role_id", "title", "criticality", "need_quarter", "need_label", "vacancy_known", "slate", "ready_successors",

@@ -9,7 +9,7 @@ strength factor plus noise, so the people one grade below a critical role usuall
 two in a skill or two; the intervention catalogue has foundation -> advanced pathways for those gaps.
 
 Same arguments, same tables (``numpy.random.default_rng(seed)``); vectorised, so 50,000 employees
-take seconds. Run ``python -m planner.generate --sample data/sample`` to rewrite the bundled sample.
+take seconds. Run ``python -m planner.synthetic.generate --sample data/sample`` to rewrite the bundled sample.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.domain import TABLES
-from planner.validation import build_organisation
+from planner.contract.domain import TABLES
+from planner.inputs.checks import build_organisation
 
 SAMPLE_SEED = 22
 SAMPLE_EMPLOYEES = 300
@@ -622,8 +622,8 @@ def generate_organisation(
     n_employees: int, n_critical_roles: int, n_interventions: int, seed: int = 0, horizon_quarters: int = 12
 ) -> dict[str, pd.DataFrame]:
     """A synthetic organisation: table name -> DataFrame with the columns of its row model in
-    ``planner.domain`` (of the optional ones, only employees' ``aspirations``), ready for
-    ``planner.validation.build_organisation``. Needs at least 4 employees per critical role."""
+    ``planner.contract.domain`` (of the optional ones, only employees' ``aspirations``), ready for
+    ``planner.inputs.checks.build_organisation``. Needs at least 4 employees per critical role."""
     if n_critical_roles < 1 or n_interventions < 1 or horizon_quarters < 1:
         raise ValueError("n_critical_roles, n_interventions and horizon_quarters must be at least 1")
     if n_employees < 4 * n_critical_roles:
@@ -746,7 +746,7 @@ def make_sample(out_dir: str | Path = "data/sample") -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m planner.generate", description="Write a synthetic organisation as CSV files.")
+    parser = argparse.ArgumentParser(prog="python -m planner.synthetic.generate", description="Write a synthetic organisation as CSV files.")
     parser.add_argument("--sample", metavar="DIR", help="write the bundled sample (its fixed sizes and seed) to DIR")
     parser.add_argument("--employees", type=int, default=SAMPLE_EMPLOYEES)
     parser.add_argument("--critical-roles", type=int, default=SAMPLE_CRITICAL_ROLES)

@@ -44,12 +44,13 @@ from typing import Literal, Optional, Sequence
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from planner.checker import PlanContext
-from planner.domain import Organisation
-from planner.model.problem import InterventionInfo, Problem, build_problem
-from planner.plan import Plan
-from planner.scenario import Budget, Scenario
-from planner.scoring import aspiration_pairs, candidate_quality, need_quarter
+from planner.evaluation.checker import PlanContext
+from planner.contract.domain import Organisation
+from planner.problem.instance import InterventionInfo, Problem, build_problem
+from planner.contract.plan import Plan
+from planner.contract.scenario import Budget, Scenario
+from planner.inputs.checks import replace_tables
+from planner.problem.scoring import aspiration_pairs, candidate_quality, need_quarter
 
 INF = math.inf
 Target = tuple[str, int]
@@ -128,7 +129,7 @@ class ScoreComponents(BaseModel):
     potential: int = Field(description="Potential rating, 1-3.")
     flight_risk: float = Field(description="Annual probability of leaving.")
     aspiration_fit: bool = Field(description="The person aspires to this role or its family.")
-    quality: float = Field(description="Candidate quality 0-1 (planner.scoring.candidate_quality).")
+    quality: float = Field(description="Candidate quality 0-1 (planner.problem.scoring.candidate_quality).")
 
 
 class RunnerUp(BaseModel):
@@ -757,17 +758,17 @@ class _Resolver:
             iv = org.interventions.copy()
             free = iv["intervention_id"].isin(set(iv["intervention_id"]) if seats == "all" else set(seats_key))
             iv["seats_per_quarter"] = iv["seats_per_quarter"].astype("Int64").mask(free, pd.NA)
-            org = org.replace(interventions=iv)
+            org = replace_tables(org, interventions=iv)
         if hours_key:
             emp = org.employees.copy()
             more = emp["employee_id"].isin(set(emp["employee_id"]) if hours == "all" else set(hours_key))
             emp["learning_hours_per_quarter"] = emp["learning_hours_per_quarter"].where(
                 ~more, emp["learning_hours_per_quarter"].clip(lower=self.all_hours))
-            org = org.replace(employees=emp)
+            org = replace_tables(org, employees=emp)
         if force:
             roles = org.roles.copy()
             roles.loc[roles["role_id"] == force, "external_hire_cost"] = self.prohibitive
-            org = org.replace(roles=roles)
+            org = replace_tables(org, roles=roles)
         update = {"budget": Budget(total=budget, per_quarter=pq)}
         if self.time_limit is not None:
             update["solver"] = self.scenario.solver.model_copy(update={"time_limit_seconds": self.time_limit})

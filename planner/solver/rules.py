@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from planner.model.problem import Problem
-from planner.model.variables import Variables
-from planner.scoring import OBJECTIVE_SCALE, expected_hire_cuts, loss_share, rank_factor
+from planner.problem.instance import Problem
+from planner.solver.variables import Variables
+from planner.problem.scoring import OBJECTIVE_SCALE, expected_hire_cuts, loss_share, rank_factor
 
 
 @dataclass
@@ -226,7 +226,7 @@ HARD_RULES = (intervention_once, prerequisites, readiness, learning_hours, seats
               first_rank_once, max_slates, overrides, cascades)
 
 # Slate eligibility (incumbent, open_to_move, grade steps, family moves) is a hard rule enforced by
-# which slate variables exist: see planner.model.problem.eligible_pairs.
+# which slate variables exist: see planner.problem.instance.eligible_pairs.
 
 
 # ------------------------------------------------------------------------------------------
@@ -244,7 +244,7 @@ def external_hire(ctx: BuildContext) -> cp_model.LinearExpr:
     """Soft rule: the external_hire_cost of every critical role whose first successor is not ready
     when it is needed, weighted by weights.external_hire (money units). With weights.attrition_aware,
     its expected value instead: the cost times the chance that every ready slate member has left
-    (planner.scoring.expected_hire_cost, modelled exactly by its tangent cuts)."""
+    (planner.problem.scoring.expected_hire_cost, modelled exactly by its tangent cuts)."""
     p, w = ctx.problem, ctx.problem.scenario.weights.external_hire
     if p.scenario.weights.attrition_aware:
         return _expected_external_hire(ctx, w)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import ValidationError
 
-from planner.domain import InterventionEffect, Intervention, Organisation, Role, RoleRequirement
-from planner.errors import InputError, Issue
-from planner.scenario import (
+from planner.contract.domain import InterventionEffect, Intervention, Organisation, Role, RoleRequirement
+from planner.contract.errors import InputError, Issue
+from planner.inputs.checks import replace_tables
+from planner.contract.scenario import (
     CriticalChange,
     EmployeeChange,
     EmployeeLeaves,
@@ -188,7 +189,7 @@ def apply_changes(org: Organisation, scenario: Scenario) -> Organisation:
         _APPLY[change.type](tb, change)
     if tb.issues:
         raise InputError(tb.issues)
-    return org.replace(**tb.t)
+    return replace_tables(org, **tb.t)
 
 
 def check_overrides(org: Organisation, scenario: Scenario) -> list[Issue]:

@@ -85,7 +85,7 @@ class Kpis(BaseModel):
     bound_kind: Optional[str] = Field(
         default=None,
         description="What proves best_bound, always for the full problem: 'cp-sat' (the exact model over every eligible "
-        "pair) or 'lp-relaxation' (the linear relaxation of planner.model.bound over every pair, for the large-instance method).",
+        "pair) or 'lp-relaxation' (the linear relaxation of planner.heuristics.bound over every pair, for the large-instance method).",
     )
     solve_seconds: float = Field(default=0.0, description="Wall-clock seconds of model build and search.")
     objective_parts: dict[str, float] = Field(default_factory=dict, description="Objective terms by rule.")

@@ -18,7 +18,7 @@ For each pair it holds what the large-instance method needs without any per-pair
 
 Both relax the same things (prerequisites on other skills, seats, other people's use of the hours
 and the budget, the earlier need of a backfill cascade), which is what makes them safe inside a
-bound: see :mod:`planner.model.bound`.
+bound: see :mod:`planner.heuristics.bound`.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planner.domain import Organisation
-from planner.scenario import Scenario
-from planner.scoring import candidate_quality, need_quarter
+from planner.contract.domain import Organisation
+from planner.contract.scenario import Scenario
+from planner.problem.scoring import candidate_quality, need_quarter
 
 LEVELS = 6  # proficiency 0..5
 
@@ -183,7 +183,7 @@ def _chain_costs(org: Organisation, scenario: Scenario, skills: pd.Index, hour_l
 def candidate_table(org: Organisation, scenario: Scenario) -> CandidateTable:
     """The eligible pairs of ``scenario`` on ``org`` with their gaps, reachability and cost bounds.
 
-    Eligibility is exactly :func:`planner.model.problem.eligible_pairs` (tested equal)."""
+    Eligibility is exactly :func:`planner.problem.instance.eligible_pairs` (tested equal)."""
     critical = _critical(org, scenario)
     employees = org.employees
     employee_ids = pd.Index(employees["employee_id"])

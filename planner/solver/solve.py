@@ -1,4 +1,4 @@
-"""Solve a scenario with CP-SAT and turn the solution into a checked :class:`~planner.plan.Plan`."""
+"""Solve a scenario with CP-SAT and turn the solution into a checked :class:`~planner.contract.plan.Plan`."""
 
 from __future__ import annotations
 
@@ -14,18 +14,18 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from planner import __version__
-from planner.checker import check_plan, decision_changes, evaluate
-from planner.domain import Organisation
-from planner.io import dataset_fingerprint
-from planner.model.bound import lp_bound, price_pool, shortlist
-from planner.model.build import build_model
-from planner.model.candidates import candidate_table
-from planner.model.problem import build_problem
-from planner.model.warmstart import cover_more
-from planner.plan import LEARNING_COLUMNS, CascadeStep, Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry
-from planner.scenario import Scenario, SolverConfig
-from planner.scoring import OBJECTIVE_SCALE, effective_need
+from planner.evaluation.checker import check_plan, decision_changes, evaluate
+from planner.contract.domain import Organisation
+from planner.inputs.files import dataset_fingerprint
+from planner.heuristics.bound import lp_bound, price_pool, shortlist
+from planner.solver.build import build_model
+from planner.problem.candidates import candidate_table
+from planner.problem.instance import build_problem
+from planner.solver.warmstart import cover_more
+from planner.contract.plan import LEARNING_COLUMNS, CascadeStep, Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry
+from planner.contract.scenario import Scenario, SolverConfig
+from planner.problem.scoring import OBJECTIVE_SCALE, effective_need
+from planner.version import __version__
 
 
 @dataclass
@@ -142,7 +142,7 @@ def _target_roles(problem, slates: list[tuple[str, str, int]], starts: list[tupl
 
 def _why_unbuildable(org: Organisation, scenario: Scenario, label: str, rule: str) -> str:
     """The checker's own words for an override no plan can honour (an ineligible pin, an impossible lock)."""
-    from planner.checker import HARD_RULES as CHECKS, PlanContext
+    from planner.evaluation.checker import HARD_RULES as CHECKS, PlanContext
 
     for pin in scenario.pins:
         if pin.label() == label:
@@ -186,7 +186,7 @@ def explain_conflict(problem, core: list[str]) -> tuple[list[str], list[str]]:
     """Shrink a set of overrides that cannot hold together to a minimal one (deletion filter: drop each
     member that is not needed for the conflict), and name the hard rules it breaks (the rule families
     whose removal alone lets it hold)."""
-    from planner.model.rules import HARD_RULES, overrides
+    from planner.solver.rules import HARD_RULES, overrides
 
     needed = list(core)
     for label in list(needed):
@@ -240,14 +240,14 @@ def _decisions_plan(org, scenario, problem, slates, starts, meta, base, kpi_extr
 
 
 def _restricted_problem(org: Organisation, scenario: Scenario, table, baseline):
-    """The large-instance method's problem: each role's shortlist (planner.model.bound.shortlist), the
+    """The large-instance method's problem: each role's shortlist (planner.heuristics.bound.shortlist), the
     readiness-ranking baseline's slates (ranked from the whole table, so it is the same baseline as
     the exact method's), eligible pins and the re-planned baseline's slates. Returns it with the
     baseline's slates and the relaxation's pool; its pairs carry their ``dev_cost`` bound.
 
     Pins, locks and their prerequisites are all in it, and any other decision can be left out, so
     when it is infeasible (conflicting overrides) the full problem is too."""
-    from planner.greedy import greedy_slates, ranked_from_table
+    from planner.heuristics.ranking import greedy_slates, ranked_from_table
 
     R = len(table.role_ids)
     codes = table.employee.astype(np.int64) * R + table.role  # ascending: the table is employee-major
@@ -293,13 +293,13 @@ def solve(
 
     ``method="cp-sat"`` (default) optimises, starting from the readiness-ranking baseline as a
     complete hint and never returning a plan worse than it; ``method="greedy"`` returns that
-    baseline (planner.greedy) with no bound. The plan's readiness and KPIs are recomputed by the
+    baseline (planner.heuristics.ranking) with no bound. The plan's readiness and KPIs are recomputed by the
     checker from the chosen decisions. Status OPTIMAL means proven best; FEASIBLE carries the gap
     to the proven bound; INFEASIBLE / UNKNOWN carry no decisions and a message saying why (for
     conflicting pins, vetoes and locks: a minimal set of them and the rules they break). With a
     ``baseline`` plan, changing its decisions costs weights.change_slate / change_learning each.
     """
-    from planner.greedy import greedy_decisions
+    from planner.heuristics.ranking import greedy_decisions
 
     if method not in ("cp-sat", "greedy"):
         raise ValueError(f"unknown method {method!r}: use 'cp-sat' or 'greedy'")
@@ -364,7 +364,7 @@ def solve(
         better = decided_plan(slates2, starts2, "FEASIBLE")
         if better.kpis.objective < start_plan.kpis.objective and check_plan(org, scenario, better).ok:
             start_slates, start_starts, start_plan = slates2, starts2, better
-            start_name = "the baseline with more roles covered (planner.model.warmstart)"
+            start_name = "the baseline with more roles covered (planner.solver.warmstart)"
         relaxation = lp_bound(table, scenario, pool)
     del table, pool
     first = {e: r for e, r, k in start_slates if k == 1}

@@ -50,8 +50,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.domain import TABLES
-from planner.errors import InputError, Issue
+from planner.contract.domain import TABLES
+from planner.contract.errors import InputError, Issue
 
 SOC_MAJOR_GROUPS: dict[str, str] = {
     "11": "Management Occupations",
@@ -362,7 +362,7 @@ def import_onet(
     ``skills_path`` is ``Skills.xlsx`` (Excel release) or the tab-separated ``Skills.txt`` (text
     release), chosen by extension; so is ``occupations_path`` (``Occupation Data.txt``/``.xlsx``).
     The frames have exactly the contract's columns; the mapping rules are in the module docstring.
-    Raises :class:`~planner.errors.InputError` (issues name the file and column) for a missing file,
+    Raises :class:`~planner.contract.errors.InputError` (issues name the file and column) for a missing file,
     a missing column, or a file that is not what it claims to be; ValueError for bad arguments.
     """
     frames, _ = _import(skills_path, occupations_path, importance_threshold, critical_share)
@@ -437,7 +437,7 @@ def onet_organisation(
       (a certification, coaching, rotation or stretch assignment by skill group);
     * family moves: each family feeds itself and Management Occupations.
 
-    Same arguments, same tables. The result passes :func:`planner.validation.build_organisation`.
+    Same arguments, same tables. The result passes :func:`planner.inputs.checks.build_organisation`.
     """
     if horizon_quarters < 1:
         raise ValueError("horizon_quarters must be at least 1")

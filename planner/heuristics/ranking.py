@@ -25,10 +25,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from planner.domain import Organisation
-from planner.model.candidates import CandidateTable, candidate_table
-from planner.model.problem import Problem, build_problem, startable
-from planner.scenario import Scenario
+from planner.contract.domain import Organisation
+from planner.problem.candidates import CandidateTable, candidate_table
+from planner.problem.instance import Problem, build_problem, startable
+from planner.contract.scenario import Scenario
 
 
 class _Ledger:

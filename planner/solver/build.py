@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from planner.model.problem import Problem
-from planner.model.rules import HARD_RULES, SOFT_RULES, BuildContext
-from planner.model.variables import Variables
+from planner.problem.instance import Problem
+from planner.solver.rules import HARD_RULES, SOFT_RULES, BuildContext
+from planner.solver.variables import Variables
 
 
 @dataclass

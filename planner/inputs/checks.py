@@ -1,4 +1,4 @@
-"""Turn raw tables into a validated :class:`~planner.domain.Organisation`, or say precisely why not.
+"""Turn raw tables into a validated :class:`~planner.contract.domain.Organisation`, or say precisely why not.
 
 Two stages, in the spirit of PyPSA's ``consistency.py``:
 
@@ -6,7 +6,7 @@ Two stages, in the spirit of PyPSA's ``consistency.py``:
    row model declares (``ge``, ``le``, ``min_length``, ``Literal`` choices, optional or required).
    One source of truth for the contract, and it stays fast at 50,000 employees.
 2. ``check_*`` functions: cross-record rules (unique keys, resolvable IDs, incumbents that hold
-   their role, sane start windows, ...). Each returns a list of :class:`~planner.errors.Issue`.
+   their role, sane start windows, ...). Each returns a list of :class:`~planner.contract.errors.Issue`.
 
 Every issue is collected before anything is raised, so a user fixes a file in one pass. A problem
 found in many rows (a column of junk in a big file) is listed for its first
@@ -23,9 +23,10 @@ from typing import Any, Callable, Literal
 import annotated_types as at
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
-from planner.domain import TABLES, Organisation, TableSpec
-from planner.errors import InputError, Issue
+from planner.contract.domain import TABLES, Organisation, TableSpec
+from planner.contract.errors import InputError, Issue
 
 MAX_ROWS_PER_PROBLEM = 20  # rows listed for one problem in one column; the rest are counted
 LARGEST_NUMBER = 1e12  # beyond this (or inf, 1e400) a number is junk, and would overflow the solver's integers
@@ -437,3 +438,22 @@ def check_against_scenario(org: Organisation, scenario) -> list[Issue]:
     w.add(org.interventions["earliest_start_quarter"] >= horizon, "earliest_start_quarter",
           lambda v: f"cannot start inside the {horizon}-quarter horizon (earliest start {v})")
     return issues + [i.model_copy(update={"severity": "warning"}) for i in w.issues]
+
+
+def organisation_from_records(source: str = "<memory>", **tables: list[BaseModel] | list[dict]) -> Organisation:
+    """An Organisation from lists of row models (or dicts) per table, validated like files."""
+    frames = {}
+    for name, rows in tables.items():
+        if name not in TABLES:
+            raise TypeError(f"unknown table {name!r}")
+        dumped = [r.model_dump() if isinstance(r, BaseModel) else dict(r) for r in rows]
+        columns = list(TABLES[name].row_model.model_fields)
+        frames[name] = pd.DataFrame(dumped, columns=columns if not dumped else None)
+    return build_organisation(frames, source=source)
+
+
+def replace_tables(org: Organisation, **tables: pd.DataFrame) -> Organisation:
+    """A copy of ``org`` with some tables replaced, re-validated (scenario changes, explanations, the app)."""
+    frames = {name: org.table(name) for name in TABLES if org.table(name) is not None}
+    frames.update(tables)
+    return build_organisation(frames, source=org.source, files=org.files)

@@ -21,8 +21,8 @@ from typing import Callable, Optional
 import numpy as np
 import pandas as pd
 
-from planner.domain import TABLES, Organisation
-from planner.scenario import Scenario
+from planner.contract.domain import TABLES, Organisation
+from planner.contract.scenario import Scenario
 
 FRONTIER_COLUMNS = [
     "parameter", "value", "status", "coverage", "covered_roles", "critical_roles", "total_cost", "training_cost",
@@ -62,8 +62,8 @@ def with_setting(settings: dict, path: str, value: float) -> dict:
 
 def solve_point(task: dict) -> dict:
     """One sweep point from plain inputs: rebuild the organisation and scenario, solve, return the KPIs."""
-    from planner.model.solve import solve
-    from planner.validation import build_organisation
+    from planner.solver.solve import solve
+    from planner.inputs.checks import build_organisation
 
     org = build_organisation(task["tables"], source=task["source"])
     scenario = Scenario.model_validate(with_setting(task["scenario"], task["parameter"], task["value"]))
@@ -119,7 +119,7 @@ def sweep(
 def save_frontier(workspace: str | Path, scenario_name: str, parameter: str, frontier: pd.DataFrame) -> Path:
     """Write the frontier to ``<workspace>/sweeps/<scenario>--<parameter>.csv`` atomically (temp file,
     fsync, rename), where the app's Compare page finds it."""
-    from planner.io import write_text_atomically
+    from planner.inputs.files import write_text_atomically
     from planner.store import check_name
 
     check_name(scenario_name)

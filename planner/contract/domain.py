@@ -2,7 +2,7 @@
 
 The row models are the contract of the input tables (README, "Organisation data"). They serve
 twice: records built in Python are validated by pydantic as usual, and tables read from files are
-validated column by column from the same field constraints (``planner.validation``), so a
+validated column by column from the same field constraints (``planner.inputs.checks``), so a
 50,000-row table is checked with vectorised pandas instead of 50,000 model instances.
 
 The validated dataset, :class:`Organisation`, keeps each table as a typed pandas DataFrame: that is
@@ -143,8 +143,8 @@ TABLES: dict[str, TableSpec] = {
 class Organisation:
     """A validated dataset: one typed DataFrame per table (columns as in the row models).
 
-    Build it with :func:`planner.load_dataset` (files) or :meth:`from_records` (Python objects); both
-    run every consistency check and raise :class:`planner.errors.InputError` listing each problem.
+    Build it with :func:`planner.load_dataset` (files) or :func:`planner.organisation_from_records` (Python objects); both
+    run every consistency check and raise :class:`planner.contract.errors.InputError` listing each problem.
     ``source`` names where the data came from, for messages.
     """
 
@@ -166,25 +166,3 @@ class Organisation:
     @property
     def critical_roles(self) -> pd.DataFrame:
         return self.roles[self.roles["critical"]]
-
-    @classmethod
-    def from_records(cls, source: str = "<memory>", **tables: list[_Row] | list[dict]) -> "Organisation":
-        """Build from lists of row models (or dicts), validating everything."""
-        from planner.validation import build_organisation
-
-        frames = {}
-        for name, rows in tables.items():
-            if name not in TABLES:
-                raise TypeError(f"unknown table {name!r}")
-            dumped = [r.model_dump() if isinstance(r, BaseModel) else dict(r) for r in rows]
-            columns = list(TABLES[name].row_model.model_fields)
-            frames[name] = pd.DataFrame(dumped, columns=columns if not dumped else None)
-        return build_organisation(frames, source=source)
-
-    def replace(self, **tables: pd.DataFrame) -> "Organisation":
-        """A copy with some tables replaced, re-validated (used by scenario changes and the app)."""
-        from planner.validation import build_organisation
-
-        frames = {name: self.table(name) for name in TABLES if self.table(name) is not None}
-        frames.update(tables)
-        return build_organisation(frames, source=self.source, files=self.files)

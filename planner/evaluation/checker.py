@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from planner.domain import Organisation
-from planner.plan import CASCADE_COLUMNS, Plan, readiness_category
-from planner.scenario import Scenario
-from planner.scoring import (aspiration_pairs, candidate_quality, effective_need, expected_hire_cost,
+from planner.contract.domain import Organisation
+from planner.contract.plan import CASCADE_COLUMNS, Plan, readiness_category
+from planner.contract.scenario import Scenario
+from planner.problem.scoring import (aspiration_pairs, candidate_quality, effective_need, expected_hire_cost,
                               loss_share, need_quarter, rank_factor)
 
 
@@ -519,7 +519,7 @@ def evaluate(org: Organisation, scenario: Scenario, slates: pd.DataFrame, learni
     quality = slates["employee_id"].map(candidate_quality(named)).fillna(0.0)
     aspires = aspiration_pairs(named, org.roles) if len(named) else set()
     fit = sum((e, r) in aspires for e, r in zip(slates["employee_id"], slates["role_id"]))
-    if w.attrition_aware:  # the expected cost, as the model defines it (planner.scoring)
+    if w.attrition_aware:  # the expected cost, as the model defines it (planner.problem.scoring)
         own = need_quarter(critical, scenario.horizon_quarters).to_dict()
         risk = dict(zip(named["employee_id"], named["flight_risk"]))
         ready = slates[slates["ready_when_needed"]]

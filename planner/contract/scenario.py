@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Optional, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
-from planner.errors import InputError, Issue
+from planner.contract.errors import InputError, Issue
 
 _QUARTER_LABEL = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -111,7 +111,7 @@ class SolverConfig(_Strict):
         default=5_000, ge=0,
         description="Organisations with at most this many eligible (employee, critical role) pairs get the exact "
         "model over all of them (its bound is CP-SAT's). Larger ones get the large-instance method: the exact model "
-        "over each role's shortlist, with the bound of a linear relaxation over every pair (planner.model.bound).",
+        "over each role's shortlist, with the bound of a linear relaxation over every pair (planner.heuristics.bound).",
     )
     shortlist_per_rank: int = Field(
         default=4, ge=1,

@@ -17,13 +17,13 @@ from collections import defaultdict
 import numpy as np
 from ortools.sat.python import cp_model
 
-from planner.domain import Organisation
-from planner.greedy import _Ledger
-from planner.model.build import build_model
-from planner.model.problem import Problem
-from planner.model.rules import early_development, intervention_once, learning_hours, prerequisites, readiness, training_spend
-from planner.scenario import Scenario
-from planner.scoring import OBJECTIVE_SCALE, effective_need
+from planner.contract.domain import Organisation
+from planner.heuristics.ranking import _Ledger
+from planner.solver.build import build_model
+from planner.problem.instance import Problem
+from planner.solver.rules import early_development, intervention_once, learning_hours, prerequisites, readiness, training_spend
+from planner.contract.scenario import Scenario
+from planner.problem.scoring import OBJECTIVE_SCALE, effective_need
 
 
 def _develop_alone(p: Problem, ledger: _Ledger, e: str, r: str, need: int, time_limit: float) -> list[tuple[str, int]] | None:

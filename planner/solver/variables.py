@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from planner.model.problem import Problem
+from planner.problem.instance import Problem
 
 
 class Variables:

@@ -8,7 +8,7 @@ readiness and external-hire terms) and these couplings: the total budget, first-
 max_slates_per_employee, and backfill cascades (a role whose incumbent becomes first successor of a
 role needed earlier only counts successors who can be ready by then). It drops, each of which only
 removes options or a cost that is never negative: integrality, seats, learning hours, start windows
-beyond the chains of :mod:`~planner.model.candidates`, the per-quarter budget, prerequisites on other
+beyond the chains of :mod:`~planner.problem.candidates`, the per-quarter budget, prerequisites on other
 skills, ranks filling without gaps, pins, vetoes, locks, the stability and early-development costs.
 A first successor who is not ready today costs at least their pair's ``dev_cost``; readiness on ranks
 2+ is free when reachable (one course can prepare a person for several slates; only their first-rank
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planner.model.candidates import CandidateTable
-from planner.scenario import Scenario
+from planner.problem.candidates import CandidateTable
+from planner.contract.scenario import Scenario
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Analyses of plans: explanations, attrition risk, plan comparison and budget frontiers (sweeps)."""

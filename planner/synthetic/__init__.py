@@ -1,0 +1,1 @@
+"""Synthetic organisations of any size (the sample organisation and the benchmark instances)."""
