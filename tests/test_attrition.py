@@ -20,7 +20,7 @@ import pytest
 from factories import base_tables, make_org, make_scenario
 from planner.analyses.attrition import coverage_probability, expected_wasted_spend, simulate, survival
 from planner.evaluation.checker import evaluate
-from planner.contract.plan import Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry
+from planner.contract.plan import Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry, readiness_category
 
 RISK = {"E-MGR": 0.1, "E-ANA": 0.2, "E-BEN": 0.5, "E-CAT": 0.4}
 
@@ -49,7 +49,8 @@ def hand_plan(org, scenario) -> Plan:
                       planner_version="-"),
         kpis=Kpis(critical_roles=2, covered_roles=2, coverage=1.0, training_cost=7_000, external_hire_cost=0,
                   total_cost=7_000, bench_strength=2.0, budget_used_share=0.14, status="FEASIBLE"),
-        slates=[SlateEntry(role_id=r, rank=k, employee_id=e, ready_quarter=q) for r, k, e, q in slates],
+        slates=[SlateEntry(role_id=r, rank=k, employee_id=e, ready_quarter=q, readiness=readiness_category(q))
+                for r, k, e, q in slates],
         learning=[LearningAssignment(employee_id=e, intervention_id=i, start_quarter=s, end_quarter=t, cost=c,
                                      target_role_id="R-MGR") for e, i, s, t, c in learning],
     )

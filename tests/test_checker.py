@@ -6,11 +6,20 @@ import pandas as pd
 import pytest
 
 from factories import base_tables, make_org, make_scenario, with_controller_tables
+from parts_fixture import BASELINE, EXPECTED_PARTS, parts_org, parts_scenario
 from planner.evaluation.checker import (
     PlanContext,
     check_budget,
     check_first_rank_once,
-    check_intervention_once_in_window,
+    check_cascades,
+    check_intervention_once,
+    check_leavers,
+    check_locks,
+    check_pins,
+    check_readiness,
+    check_start_window,
+    check_vetoes,
+    backfill_chains,
     check_learning_hours,
     check_learning_records,
     check_max_slates,
@@ -20,6 +29,9 @@ from planner.evaluation.checker import (
     check_slate_eligibility,
     check_slate_structure,
     evaluate,
+    OBJECTIVE_PARTS,
+    _with_readiness,
+    part_key,
 )
 from planner.contract.plan import Kpis, Plan, PlanMeta
 
@@ -49,113 +61,274 @@ def with_controller():
     return make_org(with_controller_tables())
 
 
-def test_learning_records():
+def rules_broken(check, **kw) -> list[str]:
+    """The rule keys of what ``check`` finds; every violation must carry the check's own key."""
+    found = run(check, **kw)
+    assert all(v.rule == check.key for v in found), [str(v) for v in found]
+    return [v.rule for v in found]
+
+
+def test_learning_records_holds():
     assert run(check_learning_records, learning_rows=[("E-BEN", "I-FOUND", 0)]) == []
-    bad = learning(("E-BEN", "I-FOUND", 0)).assign(cost=1.0)
+
+
+@pytest.mark.parametrize("tamper", [dict(cost=1.0), dict(end_quarter=3), dict(employee_id="E-ZED"), dict(intervention_id="I-ZED")])
+def test_learning_records_broken(tamper):
+    bad = learning(("E-BEN", "I-FOUND", 0)).assign(**tamper)
     ctx = PlanContext(make_org(), make_scenario(), slates(), bad)
     assert [v.rule for v in check_learning_records(ctx)] == ["learning_records"]
 
 
-@pytest.mark.parametrize("rows, broken", [
-    ([("E-BEN", "I-FOUND", 0)], []),
-    ([("E-BEN", "I-FOUND", 0), ("E-BEN", "I-FOUND", 3)], ["intervention_once"]),
-    ([("E-ANA", "I-ADV", 7)], ["start_window"]),  # 2 quarters from quarter 7 ends after an 8-quarter horizon
-])
-def test_intervention_once_in_window(rows, broken):
-    assert [v.rule for v in run(check_intervention_once_in_window, learning_rows=rows)] == broken
+def test_intervention_once_holds():
+    assert run(check_intervention_once, learning_rows=[("E-BEN", "I-FOUND", 0), ("E-BEN", "I-ADV", 1)]) == []
 
 
-def test_start_window_earliest_and_latest():
+def test_intervention_once_broken():
+    assert rules_broken(check_intervention_once, learning_rows=[("E-BEN", "I-FOUND", 0), ("E-BEN", "I-FOUND", 3)]) == ["intervention_once"]
+
+
+def window_org():
     t = base_tables()
     t["interventions"][0].update(earliest_start_quarter=2, latest_start_quarter=3)
-    org = make_org(t)
-    assert run(check_intervention_once_in_window, org=org, learning_rows=[("E-BEN", "I-FOUND", 2)]) == []
-    assert [v.rule for v in run(check_intervention_once_in_window, org=org, learning_rows=[("E-BEN", "I-FOUND", 1)])] == ["start_window"]
-    assert [v.rule for v in run(check_intervention_once_in_window, org=org, learning_rows=[("E-BEN", "I-FOUND", 4)])] == ["start_window"]
+    return make_org(t)
 
 
-@pytest.mark.parametrize("rows, broken", [
-    ([("E-BEN", "I-FOUND", 0), ("E-BEN", "I-ADV", 1)], 0),
-    ([("E-BEN", "I-FOUND", 0), ("E-BEN", "I-ADV", 0)], 1),  # foundation not finished yet
-    ([("E-BEN", "I-ADV", 2)], 1),
-    ([("E-ANA", "I-ADV", 0)], 0),  # Ana already has level 3
+@pytest.mark.parametrize("start", [2, 3])
+def test_start_window_holds(start):
+    assert run(check_start_window, org=window_org(), learning_rows=[("E-BEN", "I-FOUND", start)]) == []
+
+
+@pytest.mark.parametrize("org, row", [
+    (window_org, ("E-BEN", "I-FOUND", 1)),  # before its earliest start
+    (window_org, ("E-BEN", "I-FOUND", 4)),  # after its latest start
+    (make_org, ("E-ANA", "I-ADV", 7)),  # 2 quarters from quarter 7 end after an 8-quarter horizon
 ])
-def test_prerequisites(rows, broken):
-    assert len(run(check_prerequisites, learning_rows=rows)) == broken
+def test_start_window_broken(org, row):
+    assert rules_broken(check_start_window, org=org(), learning_rows=[row]) == ["start_window"]
 
 
-@pytest.mark.parametrize("rows, broken", [
-    ([("E-BEN", "I-FOUND", 0), ("E-BEN", "I-MENT", 1)], 0),
-    ([("E-BEN", "I-FOUND", 0), ("E-BEN", "I-MENT", 0)], 1),  # 40 h in quarter 0 against 30
+@pytest.mark.parametrize("rows", [
+    [("E-BEN", "I-FOUND", 0), ("E-BEN", "I-ADV", 1)],
+    [("E-ANA", "I-ADV", 0)],  # Ana already has level 3
 ])
-def test_learning_hours(rows, broken):
+def test_prerequisites_holds(rows):
+    assert run(check_prerequisites, learning_rows=rows) == []
+
+
+@pytest.mark.parametrize("rows", [
+    [("E-BEN", "I-FOUND", 0), ("E-BEN", "I-ADV", 0)],  # foundation not finished yet
+    [("E-BEN", "I-ADV", 2)],
+])
+def test_prerequisites_broken(rows):
+    assert rules_broken(check_prerequisites, learning_rows=rows) == ["prerequisites"]
+
+
+def thirty_hours_org():
     t = base_tables()
     t["employees"][2]["learning_hours_per_quarter"] = 30
-    violations = run(check_learning_hours, org=make_org(t), learning_rows=rows)
-    assert len(violations) == broken and all(v.rule == "learning_hours" for v in violations)
+    return make_org(t)
 
 
-@pytest.mark.parametrize("rows, broken", [
-    ([("E-ANA", "I-MENT", 0), ("E-BEN", "I-MENT", 1)], 0),
-    ([("E-ANA", "I-MENT", 0), ("E-BEN", "I-MENT", 0)], 1),
-])
-def test_seats(rows, broken):
+def test_learning_hours_holds():
+    assert run(check_learning_hours, org=thirty_hours_org(), learning_rows=[("E-BEN", "I-FOUND", 0), ("E-BEN", "I-MENT", 1)]) == []
+
+
+def test_learning_hours_broken():  # 40 h in quarter 0 against 30
+    rows = [("E-BEN", "I-FOUND", 0), ("E-BEN", "I-MENT", 0)]
+    assert rules_broken(check_learning_hours, org=thirty_hours_org(), learning_rows=rows) == ["learning_hours"]
+
+
+def one_seat_org():
     t = base_tables()
     t["interventions"][2]["seats_per_quarter"] = 1
-    assert len(run(check_seats, org=make_org(t), learning_rows=rows)) == broken
+    return make_org(t)
 
 
-@pytest.mark.parametrize("total, per_quarter, broken", [(8_000, None, 0), (6_999, None, 1), (8_000, 5_000, 0), (8_000, 4_000, 1)])
-def test_budget(total, per_quarter, broken):
+def test_seats_holds():
+    assert run(check_seats, org=one_seat_org(), learning_rows=[("E-ANA", "I-MENT", 0), ("E-BEN", "I-MENT", 1)]) == []
+
+
+def test_seats_broken():
+    assert rules_broken(check_seats, org=one_seat_org(), learning_rows=[("E-ANA", "I-MENT", 0), ("E-BEN", "I-MENT", 0)]) == ["seats"]
+
+
+def budget_scenario(total, per_quarter):
     sc = make_scenario(budget=total)
-    sc = sc.model_copy(update={"budget": sc.budget.model_copy(update={"per_quarter": per_quarter})})
-    rows = [("E-BEN", "I-FOUND", 0), ("E-BEN", "I-ADV", 1)]  # 2,000 in q0, 5,000 in q1
-    assert len(run(check_budget, scenario=sc, learning_rows=rows)) == broken
+    return sc.model_copy(update={"budget": sc.budget.model_copy(update={"per_quarter": per_quarter})})
+
+
+SPEND = [("E-BEN", "I-FOUND", 0), ("E-BEN", "I-ADV", 1)]  # 2,000 in q0, 5,000 in q1
+
+
+@pytest.mark.parametrize("total, per_quarter", [(8_000, None), (7_000, 5_000)])
+def test_budget_holds(total, per_quarter):
+    assert run(check_budget, scenario=budget_scenario(total, per_quarter), learning_rows=SPEND) == []
+
+
+@pytest.mark.parametrize("total, per_quarter", [(6_999, None), (8_000, 4_000)])
+def test_budget_broken(total, per_quarter):
+    assert rules_broken(check_budget, scenario=budget_scenario(total, per_quarter), learning_rows=SPEND) == ["budget"]
+
+
+def test_slate_structure_holds():
+    assert run(check_slate_structure, slate_rows=[("E-ANA", "R-MGR", 1), ("E-BEN", "R-MGR", 2)]) == []
 
 
 @pytest.mark.parametrize("rows, broken", [
-    ([("E-ANA", "R-MGR", 1), ("E-BEN", "R-MGR", 2)], 0),
     ([("E-BEN", "R-MGR", 2)], 1),  # no rank 1
     ([("E-ANA", "R-MGR", 1), ("E-ANA", "R-MGR", 2)], 1),  # twice on one slate
     ([("E-ANA", "R-ANL", 1)], 1),  # not a critical role
     ([("E-ANA", "R-MGR", 1), ("E-BEN", "R-MGR", 2), ("E-MGR", "R-MGR", 3), ("E-ZED", "R-MGR", 4)], 2),  # deep + unknown
 ])
-def test_slate_structure(rows, broken):
-    assert len(run(check_slate_structure, slate_rows=rows)) == broken
+def test_slate_structure_broken(rows, broken):
+    assert rules_broken(check_slate_structure, slate_rows=rows) == ["slate_structure"] * broken
 
 
-@pytest.mark.parametrize("change, broken", [
-    (lambda t: None, 0),
-    (lambda t: t["employees"][1].update(open_to_move=False), 1),
-    (lambda t: t["roles"][1].update(level=1), 1),
-    (lambda t: t["roles"][1].update(level=4), 1),
+def test_slate_eligibility_holds():
+    assert run(check_slate_eligibility, slate_rows=[("E-ANA", "R-MGR", 1)]) == []
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda t: t["employees"][1].update(open_to_move=False), "not open to move"),
+    (lambda t: t["roles"][1].update(level=1), "jump 2 grades"),
+    (lambda t: t["roles"][1].update(level=4), "drop 1 grades"),
     (lambda t: (t["roles"][1].update(family="Sales"),
-                t.setdefault("family_moves", []).append(dict(from_family="Finance", to_family="Finance"))), 1),
+                t.setdefault("family_moves", []).append(dict(from_family="Finance", to_family="Finance"))), "does not feed"),
 ])
-def test_slate_eligibility(change, broken):
+def test_slate_eligibility_broken(change, words):
     t = base_tables()
     change(t)
-    assert len(run(check_slate_eligibility, org=make_org(t), slate_rows=[("E-ANA", "R-MGR", 1)])) == broken
+    [v] = run(check_slate_eligibility, org=make_org(t), slate_rows=[("E-ANA", "R-MGR", 1)])
+    assert v.rule == "slate_eligibility" and words in v.message
 
 
-def test_incumbent_on_own_slate_is_a_violation():
+def test_slate_eligibility_broken_by_the_incumbent():
     [v] = run(check_slate_eligibility, slate_rows=[("E-MGR", "R-MGR", 1)])
-    assert "incumbent" in v.message
+    assert v.rule == "slate_eligibility" and "incumbent" in v.message
 
 
-@pytest.mark.parametrize("rows, broken", [
-    ([("E-ANA", "R-MGR", 1), ("E-ANA", "R-CTRL", 2)], 0),
-    ([("E-ANA", "R-MGR", 1), ("E-ANA", "R-CTRL", 1)], 1),
+def test_first_rank_once_holds():
+    assert run(check_first_rank_once, org=with_controller(), slate_rows=[("E-ANA", "R-MGR", 1), ("E-ANA", "R-CTRL", 2)]) == []
+
+
+def test_first_rank_once_broken():
+    rows = [("E-ANA", "R-MGR", 1), ("E-ANA", "R-CTRL", 1)]
+    assert rules_broken(check_first_rank_once, org=with_controller(), slate_rows=rows) == ["first_rank_once"]
+
+
+TWO_SLATES = [("E-ANA", "R-MGR", 1), ("E-ANA", "R-CTRL", 2)]
+
+
+def test_max_slates_holds():
+    sc = make_scenario(policy=dict(max_slates_per_employee=2))
+    assert run(check_max_slates, org=with_controller(), scenario=sc, slate_rows=TWO_SLATES) == []
+
+
+def test_max_slates_broken():
+    sc = make_scenario(policy=dict(max_slates_per_employee=1))
+    assert rules_broken(check_max_slates, org=with_controller(), scenario=sc, slate_rows=TWO_SLATES) == ["max_slates"]
+
+
+def leaving_org(quarter: int = 3):
+    t = base_tables()
+    t["employees"][2]["leave_quarter"] = quarter  # Ben leaves in quarter 3; R-MGR is needed in quarter 4
+    return make_org(t)
+
+
+def test_leavers_holds():
+    assert run(check_leavers, org=leaving_org(), slate_rows=[("E-ANA", "R-MGR", 1)], learning_rows=[("E-BEN", "I-FOUND", 2)]) == []
+
+
+@pytest.mark.parametrize("slate_rows, learning_rows", [
+    ([], [("E-BEN", "I-FOUND", 3)]),  # learning in the quarter he leaves
+    ([("E-ANA", "R-MGR", 1), ("E-BEN", "R-MGR", 2)], []),  # on a slate of a role needed after he left
 ])
-def test_first_rank_once(rows, broken):
-    assert len(run(check_first_rank_once, org=with_controller(), slate_rows=rows)) == broken
+def test_leavers_broken(slate_rows, learning_rows):
+    assert rules_broken(check_leavers, org=leaving_org(), slate_rows=slate_rows, learning_rows=learning_rows) == ["leavers"]
 
 
-@pytest.mark.parametrize("cap, broken", [(2, 0), (1, 1)])
-def test_max_slates(cap, broken):
-    sc = make_scenario(policy=dict(max_slates_per_employee=cap))
-    rows = [("E-ANA", "R-MGR", 1), ("E-ANA", "R-CTRL", 2)]
-    assert len(run(check_max_slates, org=with_controller(), scenario=sc, slate_rows=rows)) == broken
+def override_scenario(**overrides):
+    return make_scenario(**{k: [dict(v, rationale="test") for v in vs] for k, vs in overrides.items()})
+
+
+@pytest.mark.parametrize("pin", [dict(employee_id="E-BEN", role_id="R-MGR"), dict(employee_id="E-BEN", role_id="R-MGR", rank=2)])
+def test_pins_holds(pin):
+    sc = override_scenario(pins=[pin])
+    assert run(check_pins, scenario=sc, slate_rows=[("E-ANA", "R-MGR", 1), ("E-BEN", "R-MGR", 2)]) == []
+
+
+@pytest.mark.parametrize("pin", [dict(employee_id="E-BEN", role_id="R-MGR"), dict(employee_id="E-BEN", role_id="R-MGR", rank=1)])
+def test_pins_broken(pin):
+    sc = override_scenario(pins=[pin])
+    rows = [("E-ANA", "R-MGR", 1)] + ([("E-BEN", "R-MGR", 2)] if pin.get("rank") else [])
+    assert rules_broken(check_pins, scenario=sc, slate_rows=rows) == ["pins"]
+
+
+def test_vetoes_holds():
+    sc = override_scenario(vetoes=[dict(employee_id="E-BEN", role_id="R-MGR")])
+    assert run(check_vetoes, scenario=sc, slate_rows=[("E-ANA", "R-MGR", 1)]) == []
+
+
+def test_vetoes_broken():
+    sc = override_scenario(vetoes=[dict(employee_id="E-BEN", role_id="R-MGR")])
+    assert rules_broken(check_vetoes, scenario=sc, slate_rows=[("E-ANA", "R-MGR", 1), ("E-BEN", "R-MGR", 2)]) == ["vetoes"]
+
+
+LOCK = dict(employee_id="E-BEN", intervention_id="I-FOUND", start_quarter=1)
+
+
+def test_locks_holds():
+    assert run(check_locks, scenario=override_scenario(locks=[LOCK]), learning_rows=[("E-BEN", "I-FOUND", 1)]) == []
+
+
+@pytest.mark.parametrize("rows", [[], [("E-BEN", "I-FOUND", 2)], [("E-ANA", "I-FOUND", 1)]])
+def test_locks_broken(rows):
+    assert rules_broken(check_locks, scenario=override_scenario(locks=[LOCK]), learning_rows=rows) == ["locks"]
+
+
+def reported_slates(ready_quarter, readiness):
+    return slates(("E-ANA", "R-MGR", 1)).assign(ready_quarter=pd.array([ready_quarter], dtype="Int64"), readiness=[readiness])
+
+
+def test_readiness_holds():
+    # Ana reaches FIN 4 by I-ADV in quarters 0-1: ready from quarter 2, within a year.
+    ctx = PlanContext(make_org(), make_scenario(), reported_slates(2, "ready_1_year"), learning(("E-ANA", "I-ADV", 0)))
+    assert check_readiness(ctx) == []
+
+
+@pytest.mark.parametrize("ready_quarter, readiness", [(0, "ready_now"), (2, "ready_now"), (None, "not_ready")])
+def test_readiness_broken(ready_quarter, readiness):
+    ctx = PlanContext(make_org(), make_scenario(), reported_slates(ready_quarter, readiness), learning(("E-ANA", "I-ADV", 0)))
+    assert [v.rule for v in check_readiness(ctx)] == ["readiness"]
+
+
+def cascade_context(reported):
+    """Mia (R-MGR's incumbent) is first successor of a new critical role R-HEAD needed in quarter 2,
+    so R-MGR falls vacant then, not in quarter 4: a two-step chain."""
+    t = base_tables()
+    t["roles"].append(dict(role_id="R-HEAD", title="Head of Finance", family="Finance", level=4, department="Finance",
+                           location="Leeds", critical=True, criticality=5, incumbent_id=None, vacancy_quarter=2,
+                           external_hire_cost=150_000))
+    ctx = PlanContext(make_org(t), make_scenario(), slates(("E-MGR", "R-HEAD", 1), ("E-ANA", "R-MGR", 1)), learning(),
+                      reported_cascades=reported)
+    return ctx
+
+
+def test_cascades_holds():
+    truth = backfill_chains(cascade_context(None))
+    assert truth["need_quarter"].tolist() == [2, 2] and truth["role_id"].tolist() == ["R-HEAD", "R-MGR"]
+    assert check_cascades(cascade_context(truth)) == []
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda c: c.assign(need_quarter=[2, 4]),  # R-MGR at its own vacancy, ignoring that Mia moves up
+    lambda c: c.iloc[:1],  # a step left out
+    lambda c: c.iloc[:0],  # no chain reported
+])
+def test_cascades_broken(tamper):
+    truth = backfill_chains(cascade_context(None))
+    found = check_cascades(cascade_context(tamper(truth)))
+    assert found and all(v.rule == "cascades" for v in found)
 
 
 def test_evaluation_recomputes_readiness_and_kpis():
@@ -229,3 +402,12 @@ def test_violations_are_listed_rule_by_rule_in_plan_order():
         "[first_rank_once] E-BEN is first successor of R-MGR, R-ZED",
         "[max_slates] E-BEN sits on 3 slates (max_slates_per_employee 2)",
     ]
+
+
+@pytest.mark.parametrize("part", OBJECTIVE_PARTS, ids=part_key)
+def test_objective_part_on_a_fixed_plan(part):
+    """Each soft rule's part, recomputed from the plan alone, is the hand value of tests/parts_fixture.py."""
+    plan = EXPECTED_PARTS["plan"]
+    ctx = PlanContext(parts_org(), parts_scenario(), slates(*sorted(plan["slates"], key=lambda s: (s[1], s[2]))),
+                      learning(*plan["learning"]), baseline=BASELINE)
+    assert part(ctx, _with_readiness(ctx)) == pytest.approx(EXPECTED_PARTS[part_key(part)], abs=0.01)

@@ -8,12 +8,16 @@ from hypothesis import strategies as st
 
 from factories import make_scenario, solve_checked
 from planner import organisation_from_records
+from planner.contract.scenario import Policy
+from planner.problem.eligibility import feeding_families, why_ineligible
+from planner.problem.instance import eligible_pairs
+from planner.problem.scoring import need_quarter
 
 KINDS = ["course", "certification", "mentoring", "stretch_assignment", "rotation", "coaching"]
 
 
 @st.composite
-def organisations(draw):
+def organisations(draw, leavers: bool = False):
     n_skills = draw(st.integers(1, 3))
     skills = [dict(skill_id=f"S{k}", name=f"Skill {k}", category="c") for k in range(n_skills)]
     families = ["F0", "F1"][: draw(st.integers(1, 2))]
@@ -34,7 +38,8 @@ def organisations(draw):
                               flight_risk=draw(st.sampled_from([0.0, 0.1, 0.3])),
                               learning_hours_per_quarter=draw(st.sampled_from([0, 20, 40, 80])),
                               open_to_move=draw(st.booleans()),
-                              aspirations=draw(st.sampled_from(["", "F0", "R0", "F1;R1"])) if n_roles > 1 else ""))
+                              aspirations=draw(st.sampled_from(["", "F0", "R0", "F1;R1"])) if n_roles > 1 else "",
+                              **(dict(leave_quarter=draw(st.one_of(st.none(), st.integers(0, 6)))) if leavers else {})))
         if role["incumbent_id"] is None and draw(st.booleans()):
             role["incumbent_id"] = f"E{e}"
     for emp in employees:  # aspirations must name something that exists
@@ -104,3 +109,26 @@ def test_pruning_is_exact_so_the_bound_holds_for_the_full_problem(org, scenario)
         assert solver.solve(built.model) == cp_model.OPTIMAL
         optimum[prune] = solver.objective_value
     assert abs(optimum[True] - optimum[False]) < 1e-6
+
+
+@settings(max_examples=60, deadline=None)
+@given(org=organisations(leavers=True), jump=st.integers(0, 2), drop=st.integers(0, 1))
+def test_the_fast_eligible_pairs_are_the_rule_pair_by_pair(org, jump, drop):
+    """planner.problem.candidates builds the eligible pairs without forming the others; they are
+    exactly the pairs planner.problem.eligibility accepts one by one."""
+    scenario = make_scenario(horizon_quarters=6, policy=dict(max_level_jump=jump, max_level_drop=drop))
+    policy: Policy = scenario.policy
+    critical = org.roles[org.roles["critical"]]
+    need = need_quarter(critical, scenario.horizon_quarters).to_dict()
+    roles = org.roles.set_index("role_id")
+    feeds = feeding_families(org)
+    expected = {
+        (e.employee_id, r.role_id)
+        for e in org.employees.itertuples(index=False) for r in critical.itertuples(index=False)
+        if not why_ineligible(policy, feeds, incumbent=r.incumbent_id == e.employee_id, open_to_move=bool(e.open_to_move),
+                              grade_step=int(r.level) - int(roles.loc[e.role_id, "level"]),
+                              own_family=roles.loc[e.role_id, "family"], family=r.family,
+                              leave_quarter=e.leave_quarter, need_quarter=need[r.role_id])
+    }
+    pairs = eligible_pairs(org, scenario)
+    assert set(zip(pairs["employee_id"], pairs["role_id"])) == expected

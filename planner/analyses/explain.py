@@ -46,7 +46,8 @@ from pydantic import BaseModel, Field
 
 from planner.evaluation.checker import PlanContext
 from planner.contract.domain import Organisation
-from planner.problem.instance import InterventionInfo, Problem, build_problem
+from planner.problem.eligibility import Ineligible, feeding_families, why_ineligible
+from planner.problem.instance import InterventionInfo, Problem, build_problem, last_start
 from planner.contract.plan import Plan
 from planner.contract.scenario import Budget, Scenario
 from planner.inputs.checks import replace_tables
@@ -302,10 +303,7 @@ class _Reach:
         return not self.personal or (info.hours <= self.problem.hours.get(e, 0.0) and info.seats != 0)
 
     def _last_start(self, e: str, info: InterventionInfo, finish_by: int) -> int:
-        if not self.usable(e, info):
-            return -1
-        last = min(finish_by, self.horizon, self.leave.get(e, self.horizon)) - info.duration
-        return min(last, info.latest) if info.latest is not None else last
+        return last_start(info, finish_by, self.horizon, self.leave.get(e)) if self.usable(e, info) else -1
 
     def earliest(self, e: str) -> dict[Target, int]:
         """(skill, level) -> earliest quarter at whose start ``e`` can hold it (levels above today's only)."""
@@ -792,33 +790,30 @@ class _Resolver:
 
 
 def _excluded(f: _Facts, role: str) -> dict[str, int]:
-    """Why each employee is off the role's candidate list (first reason that applies)."""
+    """Why each employee is off the role's candidate list (first reason that applies, in the words of
+    planner.problem.eligibility; then a veto)."""
     policy = f.scenario.policy
     r = f.roles.loc[role]
-    moves = f.org.family_moves
-    feeds = None if moves is None or moves.empty else set(zip(moves["from_family"], moves["to_family"]))
+    feeds = feeding_families(f.org)
     need = f.need[role]
+    words = {
+        Ineligible.INCUMBENT: "incumbent",
+        Ineligible.NOT_OPEN_TO_MOVE: "not open to move",
+        Ineligible.TOO_FAR_BELOW: f"more than {policy.max_level_jump} grade(s) below",
+        Ineligible.TOO_FAR_ABOVE: f"more than {policy.max_level_drop} grade(s) above",
+        Ineligible.FAMILY: "family does not feed the role's",
+        Ineligible.LEAVES: "leaves before it is needed",
+    }
     counts: dict[str, int] = defaultdict(int)
     for e, emp in f.employees.iterrows():
         own = f.roles.loc[emp["role_id"]]
-        step = int(r["level"]) - int(own["level"])
-        if r["incumbent_id"] == e:
-            why = "incumbent"
-        elif not emp["open_to_move"]:
-            why = "not open to move"
-        elif step > policy.max_level_jump:
-            why = f"more than {policy.max_level_jump} grade(s) below"
-        elif -step > policy.max_level_drop:
-            why = f"more than {policy.max_level_drop} grade(s) above"
-        elif feeds is not None and own["family"] != r["family"] and (own["family"], r["family"]) not in feeds:
-            why = "family does not feed the role's"
-        elif pd.notna(emp["leave_quarter"]) and need >= int(emp["leave_quarter"]):
-            why = "leaves before it is needed"
+        reasons = why_ineligible(policy, feeds, incumbent=r["incumbent_id"] == e, open_to_move=bool(emp["open_to_move"]),
+                                 grade_step=int(r["level"]) - int(own["level"]), own_family=own["family"], family=r["family"],
+                                 leave_quarter=emp["leave_quarter"], need_quarter=need)
+        if reasons:
+            counts[words[reasons[0]]] += 1
         elif (e, role) in f.vetoed:
-            why = "vetoed"
-        else:
-            continue
-        counts[why] += 1
+            counts["vetoed"] += 1
     return dict(counts)
 
 

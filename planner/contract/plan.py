@@ -88,7 +88,11 @@ class Kpis(BaseModel):
         "pair) or 'lp-relaxation' (the linear relaxation of planner.heuristics.bound over every pair, for the large-instance method).",
     )
     solve_seconds: float = Field(default=0.0, description="Wall-clock seconds of model build and search.")
-    objective_parts: dict[str, float] = Field(default_factory=dict, description="Objective terms by rule.")
+    objective_parts: dict[str, float] = Field(default_factory=dict, description="Objective terms by rule, recomputed by the checker.")
+    solver_objective_parts: Optional[dict[str, float]] = Field(
+        default=None, description="CP-SAT's own value of each objective term in the solution it returned (money units), "
+        "which the checker compares with its own; None for plans the solver did not produce (readiness ranking, a warm start).",
+    )
     cascade_chains: int = Field(default=0, description="Chains of two or more moves that one vacancy sets off (backfill).")
     longest_cascade: int = Field(default=0, description="Roles in the longest chain: what a single departure puts at risk.")
     decisions_changed: Optional[int] = Field(

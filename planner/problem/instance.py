@@ -97,12 +97,18 @@ def eligible_pairs(org: Organisation, scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame({"employee_id": org.employees["employee_id"].to_numpy(object)[e], "role_id": critical[r]})
 
 
+def last_start(info: InterventionInfo, finish_by: int, horizon: int, leave: int | None = None) -> int:
+    """The start-window rule's one definition: the last quarter the intervention may start in to finish
+    before quarter ``finish_by``, inside the horizon and before the participant leaves (in quarter
+    ``leave``), and no later than its latest_start_quarter. Below ``info.earliest``: it cannot start."""
+    last = min(finish_by, horizon, horizon if leave is None else leave) - info.duration
+    return last if info.latest is None else min(last, info.latest)
+
+
 def startable(info: InterventionInfo, quarter: int, horizon: int, leave: int | None = None) -> bool:
     """Whether the intervention may start in ``quarter``: inside its window, ending inside the horizon
-    and before the participant leaves."""
-    end = quarter + info.duration
-    return (info.earliest <= quarter and (info.latest is None or quarter <= info.latest) and end <= horizon
-            and (leave is None or end <= leave))
+    and before the participant leaves (:func:`last_start`)."""
+    return info.earliest <= quarter <= last_start(info, horizon, horizon, leave)
 
 
 def _cascades(problem: Problem, org: Organisation) -> None:
@@ -219,10 +225,7 @@ def build_problem(org: Organisation, scenario: Scenario, baseline=None, prune: b
                 frontier += [(k2, lo) for k2, lo, _ in info.effects if current.get((e, k2), 0) < lo]
         for i in sorted(useful):
             info = interventions[i]
-            last = min(horizon, deadline[e], leaves.get(e, horizon)) - info.duration
-            if info.latest is not None:
-                last = min(last, info.latest)
-            quarters = list(range(info.earliest, last + 1))
+            quarters = list(range(info.earliest, last_start(info, deadline[e], horizon, leaves.get(e)) + 1))
             if quarters:
                 starts[(e, i)] = quarters
 

@@ -3,12 +3,14 @@ sum as the objective (PyPSA's order: variables, constraints, objective)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from planner.problem.instance import Problem
-from planner.solver.rules import HARD_RULES, SOFT_RULES, BuildContext
+from planner.solver.registry import HARD_BUILDERS, SOFT_BUILDERS
+from planner.solver.rules import BuildContext
 from planner.solver.variables import Variables
 
 
@@ -19,11 +21,13 @@ class BuiltModel:
     problem: Problem
     objective_parts: dict[str, cp_model.LinearExprT]
     assumptions: list[tuple[cp_model.IntVar, str]]
-    unbuildable: list[tuple[str, str]]
+    unbuildable: list[tuple[str, Callable]]  # (override, the checker function that says why no plan can honour it)
 
 
-def build_model(problem: Problem, hard_rules=HARD_RULES, soft_rules=SOFT_RULES, explain: bool = False) -> BuiltModel:
-    """The model of ``problem`` with the given rule families (tests pass subsets to isolate one rule).
+def build_model(problem: Problem, hard_rules: Sequence[Callable] = HARD_BUILDERS, soft_rules: Sequence[Callable] = SOFT_BUILDERS,
+                explain: bool = False) -> BuiltModel:
+    """The model of ``problem`` with the given rules' model functions, by default every rule of
+    ``planner.solver.registry`` (tests pass one to isolate it); objective parts keyed by rule.
 
     Pins, vetoes and locks are guarded by literals. Normally those are fixed true, which presolve
     removes; with ``explain`` they become CP-SAT assumptions, so that an infeasible solve names a

@@ -1,18 +1,19 @@
-"""The rules of the model, one function per rule family, all with the signature ``rule(ctx) -> objective part``.
+"""The rules of the model, one function per rule, all with the signature ``rule(ctx) -> objective part``.
 
 Hard rules add constraints and return 0. Soft rules return their objective term in hundredths of a
-money unit (``OBJECTIVE_SCALE``), to be minimised. ``build.py`` calls them in the order of ``HARD_RULES``
-then ``SOFT_RULES``. Names match the checker's rule families, which re-check the hard rules on the
-finished plan without the solver.
+money unit (``OBJECTIVE_SCALE``), to be minimised. ``planner.solver.registry`` lists them in build
+order, each with the checker function that re-checks it on the finished plan without the solver.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from planner.evaluation.checker import check_slate_eligibility, check_slate_structure, check_start_window
 from planner.problem.instance import Problem
 from planner.solver.variables import Variables
 from planner.problem.scoring import OBJECTIVE_SCALE, expected_hire_cuts, loss_share, rank_factor
@@ -24,7 +25,7 @@ class BuildContext:
     vars: Variables
     problem: Problem
     assumptions: list[tuple[cp_model.IntVar, str]] = field(default_factory=list)  # (literal, planner's words)
-    unbuildable: list[tuple[str, str]] = field(default_factory=list)  # (override, why it cannot hold at all)
+    unbuildable: list[tuple[str, Callable]] = field(default_factory=list)  # (override, the check that says why it cannot hold)
 
     def assume(self, label: str) -> cp_model.IntVar:
         """A literal that switches on an overriding decision; on infeasibility CP-SAT names a set of them."""
@@ -170,27 +171,43 @@ def max_slates(ctx: BuildContext) -> int:
     return 0
 
 
-def overrides(ctx: BuildContext) -> int:
-    """Hard rule: pins put a person on a slate (at a rank, if given), vetoes keep them off, locks keep
-    an intervention booked at its quarter. Each is guarded by an assumption literal so that an
-    infeasible set can be named; one that no plan could honour (an ineligible pin, a lock outside the
-    intervention's window) is recorded in ``ctx.unbuildable`` instead."""
-    v, p = ctx.vars, ctx.problem
-    for pin in p.scenario.pins:
-        ranks = [pin.rank] if pin.rank else range(1, v.depth + 1)
-        options = [v.slate(pin.employee_id, pin.role_id, k) for k in ranks]
-        if any(o is None for o in options) or pin.rank and pin.rank > v.depth:
-            ctx.unbuildable.append((pin.label(), "slate_eligibility" if pin.rank is None or pin.rank <= v.depth else "slate_structure"))
+def pins(ctx: BuildContext) -> int:
+    """Hard rule: a pin puts a person on a slate (at a rank, if given). Guarded by an assumption
+    literal so that an infeasible set of overrides can be named; a pin no plan could honour (an
+    ineligible person, a rank beyond bench_depth) is recorded in ``ctx.unbuildable`` with the check
+    that says why."""
+    v = ctx.vars
+    for pin in ctx.problem.scenario.pins:
+        if pin.rank and pin.rank > v.depth:
+            ctx.unbuildable.append((pin.label(), check_slate_structure))
+            continue
+        options = [v.slate(pin.employee_id, pin.role_id, k) for k in ([pin.rank] if pin.rank else range(1, v.depth + 1))]
+        if any(o is None for o in options):
+            ctx.unbuildable.append((pin.label(), check_slate_eligibility))
             continue
         ctx.model.add(sum(options) == 1).only_enforce_if(ctx.assume(pin.label()))
-    for veto in p.scenario.vetoes:
+    return 0
+
+
+def vetoes(ctx: BuildContext) -> int:
+    """Hard rule: a veto keeps a person off a slate (guarded by an assumption literal, as pins are)."""
+    v = ctx.vars
+    for veto in ctx.problem.scenario.vetoes:
         options = [o for k in range(1, v.depth + 1) if (o := v.slate(veto.employee_id, veto.role_id, k)) is not None]
         if options:
             ctx.model.add(sum(options) == 0).only_enforce_if(ctx.assume(veto.label()))
-    for lock in p.scenario.locks:
+    return 0
+
+
+def locks(ctx: BuildContext) -> int:
+    """Hard rule: a lock keeps an intervention booked at its quarter (guarded by an assumption
+    literal, as pins are); one whose start variable does not exist (outside the window, past a
+    leaver's last quarter, more hours than the person has) is recorded in ``ctx.unbuildable``."""
+    v = ctx.vars
+    for lock in ctx.problem.scenario.locks:
         start = v.start(lock.employee_id, lock.intervention_id, lock.start_quarter)
         if start is None:
-            ctx.unbuildable.append((lock.label(), "start_window"))
+            ctx.unbuildable.append((lock.label(), check_start_window))
             continue
         ctx.model.add(start == 1).only_enforce_if(ctx.assume(lock.label()))
     return 0
@@ -220,13 +237,6 @@ def cascades(ctx: BuildContext) -> int:
                 options = [v.start(e, i, t) for i, t in p.achievers(e, (skill, level), q)]
                 m.add(sum(options) >= sum(ons) + chosen - 1).with_name(f"ready_by[{e},{r},q{q},{skill}>={level}]")
     return 0
-
-
-HARD_RULES = (intervention_once, prerequisites, readiness, learning_hours, seats, budget, slate_structure,
-              first_rank_once, max_slates, overrides, cascades)
-
-# Slate eligibility (incumbent, open_to_move, grade steps, family moves) is a hard rule enforced by
-# which slate variables exist: see planner.problem.instance.eligible_pairs.
 
 
 # ------------------------------------------------------------------------------------------
@@ -321,5 +331,3 @@ def stability(ctx: BuildContext) -> cp_model.LinearExpr:
     terms += [w_learn * var for (e, i, t), var in v.starts() if (e, i) not in base_learning]  # added
     return sum(terms)
 
-
-SOFT_RULES = (training_spend, external_hire, ready_successors, candidate_quality, aspiration, early_development, stability)

@@ -6,6 +6,7 @@ import hashlib
 import json
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Optional
@@ -140,25 +141,32 @@ def _target_roles(problem, slates: list[tuple[str, str, int]], starts: list[tupl
     return out
 
 
-def _why_unbuildable(org: Organisation, scenario: Scenario, label: str, rule: str) -> str:
-    """The checker's own words for an override no plan can honour (an ineligible pin, an impossible lock)."""
-    from planner.evaluation.checker import HARD_RULES as CHECKS, PlanContext
+def _why_unbuildable(org: Organisation, scenario: Scenario, label: str, check) -> str:
+    """The checker's own words for an override no plan can honour: ``check`` is the checker function of
+    the rule that decided it (eligibility or slate structure for a pin; the start-window rules for a
+    lock, whose start variable exists only inside its window, before a leaver leaves and within the
+    person's hours)."""
+    from planner.evaluation.checker import PlanContext, check_learning_hours, check_leavers, check_start_window
+    from planner.solver.registry import REGISTRY
 
+    rules_of_the_organisation = [r.check for r in REGISTRY if r.kind == "hard" and not r.override]
+
+    no_learning = pd.DataFrame(columns=["employee_id", "intervention_id", "start_quarter", "end_quarter", "cost"])
     for pin in scenario.pins:
         if pin.label() == label:
             slate = pd.DataFrame([dict(role_id=pin.role_id, rank=pin.rank or 1, employee_id=pin.employee_id)])
-            ctx = PlanContext(org, scenario, slate, pd.DataFrame(columns=["employee_id", "intervention_id", "start_quarter", "end_quarter", "cost"]))
-            found = [str(v) for check in CHECKS for v in check(ctx)]
-            return "; ".join(found) or f"[{rule}] rank {pin.rank} is beyond bench_depth {scenario.policy.bench_depth}"
+            ctx = PlanContext(org, scenario, slate, no_learning)
+            found = [str(v) for c in rules_of_the_organisation for v in c(ctx)]
+            return "; ".join(found) or f"[{check.key}] rank {pin.rank} is beyond bench_depth {scenario.policy.bench_depth}"
     for lock in scenario.locks:
         if lock.label() == label:
             info = org.interventions.set_index("intervention_id").loc[lock.intervention_id]
             row = dict(employee_id=lock.employee_id, intervention_id=lock.intervention_id, start_quarter=lock.start_quarter,
                        end_quarter=lock.start_quarter + int(info.duration_quarters) - 1, cost=float(info.cost))
             ctx = PlanContext(org, scenario, pd.DataFrame(columns=["role_id", "rank", "employee_id"]), pd.DataFrame([row]))
-            found = [str(v) for check in CHECKS for v in check(ctx) if v.rule in ("start_window", "leavers", "learning_hours")]
-            return "; ".join(found) or f"[{rule}] cannot start in quarter {lock.start_quarter}"
-    return f"[{rule}]"
+            found = [str(v) for c in (check_start_window, check_leavers, check_learning_hours) for v in c(ctx)]
+            return "; ".join(found) or f"[{check.key}] cannot start in quarter {lock.start_quarter}"
+    return f"[{check.key}]"
 
 
 def _feasible(problem, labels: set[str], hard_rules) -> bool:
@@ -184,17 +192,17 @@ def _core(problem) -> list[str]:
 
 def explain_conflict(problem, core: list[str]) -> tuple[list[str], list[str]]:
     """Shrink a set of overrides that cannot hold together to a minimal one (deletion filter: drop each
-    member that is not needed for the conflict), and name the hard rules it breaks (the rule families
-    whose removal alone lets it hold)."""
-    from planner.solver.rules import HARD_RULES, overrides
+    member that is not needed for the conflict), and name the hard rules it breaks (the rules, other
+    than the overrides themselves, whose removal alone lets it hold)."""
+    from planner.solver.registry import HARD_BUILDERS, HARD_RULES
 
     needed = list(core)
     for label in list(needed):
         rest = set(needed) - {label}
-        if not _feasible(problem, rest, HARD_RULES):
+        if not _feasible(problem, rest, HARD_BUILDERS):
             needed.remove(label)
-    rules = [rule.__name__ for rule in HARD_RULES if rule is not overrides
-             and _feasible(problem, set(needed), tuple(r for r in HARD_RULES if r is not rule))]
+    rules = [rule.key for rule in HARD_RULES if not rule.override
+             and _feasible(problem, set(needed), tuple(b for b in HARD_BUILDERS if b is not rule.build))]
     return needed, rules
 
 
@@ -239,6 +247,13 @@ def _decisions_plan(org, scenario, problem, slates, starts, meta, base, kpi_extr
     )
 
 
+def solver_parts(solver: cp_model.CpSolver, built) -> dict[str, float]:
+    """CP-SAT's own value of each objective part in its solution (money units), for the checker to
+    compare with its recomputation from the plan."""
+    return {key: round((part if isinstance(part, int) else solver.value(part)) / OBJECTIVE_SCALE, 2)
+            for key, part in built.objective_parts.items()}
+
+
 def _restricted_problem(org: Organisation, scenario: Scenario, table, baseline):
     """The large-instance method's problem: each role's shortlist (planner.heuristics.bound.shortlist), the
     readiness-ranking baseline's slates (ranked from the whole table, so it is the same baseline as
@@ -279,43 +294,18 @@ def _restricted_problem(org: Organisation, scenario: Scenario, table, baseline):
     return problem, slates, pool
 
 
-def solve(
-    org: Organisation,
-    scenario: Scenario,
-    on_progress: Optional[ProgressFn] = None,
-    stop: Optional[threading.Event] = None,
-    scenario_file: Optional[str] = None,
-    baseline: Optional[Plan] = None,
-    baseline_name: Optional[str] = None,
-    method: str = "cp-sat",
-) -> Plan:
-    """Choose slates and schedule development for ``scenario`` on ``org``.
+PhaseFn = Callable[[str, float], None]
 
-    ``method="cp-sat"`` (default) optimises, starting from the readiness-ranking baseline as a
-    complete hint and never returning a plan worse than it; ``method="greedy"`` returns that
-    baseline (planner.heuristics.ranking) with no bound. The plan's readiness and KPIs are recomputed by the
-    checker from the chosen decisions. Status OPTIMAL means proven best; FEASIBLE carries the gap
-    to the proven bound; INFEASIBLE / UNKNOWN carry no decisions and a message saying why (for
-    conflicting pins, vetoes and locks: a minimal set of them and the rules they break). With a
-    ``baseline`` plan, changing its decisions costs weights.change_slate / change_learning each.
-    """
-    from planner.heuristics.ranking import greedy_decisions
 
-    if method not in ("cp-sat", "greedy"):
-        raise ValueError(f"unknown method {method!r}: use 'cp-sat' or 'greedy'")
-    started = time.monotonic()
-    table = candidate_table(org, scenario)
-    large = len(table) > scenario.solver.exact_pairs_limit
-    if large:
-        problem, greedy_slates, pool = _restricted_problem(org, scenario, table, baseline)
-    else:
-        problem, greedy_slates, pool = build_problem(org, scenario, baseline), None, None
+def plan_meta(org: Organisation, scenario: Scenario, method: str, scenario_file: Optional[str] = None,
+              baseline: Optional[Plan] = None, baseline_name: Optional[str] = None) -> PlanMeta:
+    """What a plan records of how it was made: inputs, settings, the baseline it re-plans."""
     base = None
     if baseline is not None:
         base = dict(name=baseline_name or baseline.meta.scenario,
                     slates=[[s.role_id, s.rank, s.employee_id] for s in baseline.slates],
                     learning=[[a.employee_id, a.intervention_id, a.start_quarter] for a in baseline.learning])
-    meta = PlanMeta(
+    return PlanMeta(
         scenario=scenario.name,
         scenario_file=scenario_file,
         dataset=org.source,
@@ -332,77 +322,172 @@ def solve(
         baseline=base,
     )
 
-    def no_plan(status: str, reason: str) -> Plan:
-        empty = evaluate(org, scenario, pd.DataFrame(columns=["role_id", "rank", "employee_id"]),
+
+@dataclass
+class _Start:
+    """The plan the search starts from (and falls back to): its decisions, the plan and its name."""
+
+    slates: list
+    starts: list
+    plan: Plan
+    name: str
+
+
+class _Solve:
+    """One call of :func:`solve`: what its phases share, and the phases themselves."""
+
+    def __init__(self, org: Organisation, scenario: Scenario, on_phase: Optional[PhaseFn]):
+        self.org, self.scenario, self.on_phase = org, scenario, on_phase
+        self.started = time.monotonic()
+        self.problem = None
+        self.large = False
+        self.meta: Optional[PlanMeta] = None
+
+    @contextmanager
+    def phase(self, name: str):
+        """Time a phase for ``on_phase`` (benchmarks and logs read it)."""
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            if self.on_phase is not None:
+                self.on_phase(name, time.perf_counter() - t0)
+
+    @property
+    def bound_kind(self) -> str:
+        return "lp-relaxation" if self.large else "cp-sat"
+
+    def prepare(self, baseline: Optional[Plan]):
+        """The candidate table and the problem: every eligible pair, or for a large organisation the
+        restricted problem (shortlists, the baseline's slates, pins). Returns the table, the
+        ranking's slates (large only) and the relaxation's pool (large only)."""
+        table = candidate_table(self.org, self.scenario)
+        self.large = len(table) > self.scenario.solver.exact_pairs_limit
+        if self.large:
+            self.problem, slates, pool = _restricted_problem(self.org, self.scenario, table, baseline)
+        else:
+            self.problem, slates, pool = build_problem(self.org, self.scenario, baseline), None, None
+        return table, slates, pool
+
+    def no_plan(self, status: str, reason: str) -> Plan:
+        empty = evaluate(self.org, self.scenario, pd.DataFrame(columns=["role_id", "rank", "employee_id"]),
                          pd.DataFrame(columns=["employee_id", "intervention_id", "start_quarter", "end_quarter", "cost"]))
         kpis = Kpis(**{k: v for k, v in empty.kpis.items() if k in Kpis.model_fields}, status=status,
-                    solve_seconds=round(time.monotonic() - started, 3))
-        return Plan(meta=meta.model_copy(update={"message": reason}), kpis=kpis)
+                    solve_seconds=round(time.monotonic() - self.started, 3))
+        return Plan(meta=self.meta.model_copy(update={"message": reason}), kpis=kpis)
 
-    greedy_slates, greedy_starts = greedy_decisions(org, scenario, problem, slates=greedy_slates, table=table)
-
-    def decided_plan(slates, starts, status: str, bound: Optional[float] = None, message: str = "") -> Plan:
-        extra = dict(status=status, solve_seconds=round(time.monotonic() - started, 3))
+    def decided(self, slates, starts, status: str, bound: Optional[float] = None, message: str = "",
+                solver_objective_parts: Optional[dict] = None) -> Plan:
+        extra = dict(status=status, solve_seconds=round(time.monotonic() - self.started, 3))
         if bound is not None:
-            extra.update(best_bound=bound, bound_kind="lp-relaxation" if large else "cp-sat")
-        plan = _decisions_plan(org, scenario, problem, slates, starts, meta, base, extra)
-        return plan.model_copy(update={"meta": meta.model_copy(update={"message": message})}) if message else plan
+            extra.update(best_bound=bound, bound_kind=self.bound_kind)
+        if solver_objective_parts is not None:
+            extra.update(solver_objective_parts=solver_objective_parts)
+        plan = _decisions_plan(self.org, self.scenario, self.problem, slates, starts, self.meta, self.meta.baseline, extra)
+        return plan.model_copy(update={"meta": self.meta.model_copy(update={"message": message})}) if message else plan
 
+    def start_plan(self, ranking: tuple[list, list], table, pool) -> tuple[_Start, Optional[float]]:
+        """The search's start: the readiness ranking, or on a large organisation the ranking with more
+        roles covered (planner.solver.warmstart) when that is better; with the relaxation's bound over
+        every pair there (CP-SAT's own covers only the shortlist)."""
+        slates, starts = ranking
+        start = _Start(slates, starts, self.decided(slates, starts, "FEASIBLE"), "the readiness-ranking baseline")
+        if not self.large:
+            return start, None
+        slates2, starts2 = cover_more(self.org, self.scenario, self.problem, slates, starts)
+        better = self.decided(slates2, starts2, "FEASIBLE")
+        if better.kpis.objective < start.plan.kpis.objective and check_plan(self.org, self.scenario, better).ok:
+            start = _Start(slates2, starts2, better, "the baseline with more roles covered (planner.solver.warmstart)")
+        return start, lp_bound(table, self.scenario, pool)
+
+    def search(self, built, start: _Start, relaxation: Optional[float], on_progress, stop) -> tuple[int, cp_model.CpSolver]:
+        """CP-SAT from the start plan as a complete hint, within the settings' limits."""
+        first = {e: r for e, r, k in start.slates if k == 1}
+        built.vars.hint(built.model, set(start.starts), set(start.slates),
+                        {(s.employee_id, s.role_id): s.ready_quarter for s in start.plan.slates if s.ready_quarter is not None},
+                        effective_need(self.problem.need, self.problem.incumbent_of, first))
+        solver = solver_parameters(self.scenario.solver, time.monotonic() - self.started)
+        return _Watcher(on_progress, stop, self.started, relaxation).run(solver, built.model), solver
+
+    def result(self, code: int, solver: cp_model.CpSolver, built, start: _Start, relaxation: Optional[float]) -> Plan:
+        """The plan to return: the search's, or the start when the search did not beat it, or no plan
+        with the reason (for conflicting overrides: a minimal set of them and the rules they break)."""
+        org, scenario, limit = self.org, self.scenario, self.scenario.solver.time_limit_seconds
+        if code == cp_model.INFEASIBLE and built.assumptions:
+            needed, rules = explain_conflict(self.problem, _core(self.problem))
+            return self.no_plan("INFEASIBLE", f"these cannot hold together: {' + '.join(needed)}"
+                                + (f" (they break: {', '.join(rules)})" if rules else ""))
+        if code == cp_model.UNKNOWN and check_plan(org, scenario, start.plan).ok:
+            return self.decided(start.slates, start.starts, "FEASIBLE", relaxation,
+                                f"no better plan found within {limit:g} s: {start.name} is returned; raise solver.time_limit_seconds")
+        status = solver.status_name(code)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            reason = {
+                "INFEASIBLE": "the scenario's hard rules contradict each other",
+                "UNKNOWN": f"no plan found within {limit:g} s; raise solver.time_limit_seconds",
+                "MODEL_INVALID": "the model is invalid (a bug: please report it with the scenario)",
+            }.get(status, status)
+            return self.no_plan(status, reason)
+        value = solver.boolean_value
+        bound = solver.best_objective_bound / OBJECTIVE_SCALE if relaxation is None else relaxation
+        plan = self.decided(built.vars.chosen_slates(value), built.vars.chosen_starts(value), status, bound,
+                            solver_objective_parts=solver_parts(solver, built))
+        if self.large and plan.kpis.status == "OPTIMAL" and (plan.kpis.gap or 0) > 1e-9:  # optimal for the shortlist only
+            plan = plan.model_copy(update={"kpis": plan.kpis.model_copy(update={"status": "FEASIBLE"})})
+        if ((self.large or status != "OPTIMAL") and start.plan.kpis.objective < plan.kpis.objective
+                and check_plan(org, scenario, start.plan).ok):
+            # a stopped search may hold a worse plan than the one it started from (and on large organisations,
+            # OPTIMAL is only the shortlist's, within its gap limit)
+            return self.decided(start.slates, start.starts, plan.kpis.status, bound,
+                                f"the search stopped before improving on {start.name}, which is returned")
+        return plan
+
+
+def solve(
+    org: Organisation,
+    scenario: Scenario,
+    on_progress: Optional[ProgressFn] = None,
+    stop: Optional[threading.Event] = None,
+    scenario_file: Optional[str] = None,
+    baseline: Optional[Plan] = None,
+    baseline_name: Optional[str] = None,
+    method: str = "cp-sat",
+    on_phase: Optional[PhaseFn] = None,
+) -> Plan:
+    """Choose slates and schedule development for ``scenario`` on ``org``.
+
+    ``method="cp-sat"`` (default) optimises, starting from the readiness-ranking baseline as a
+    complete hint and never returning a plan worse than it; ``method="greedy"`` returns that
+    baseline (planner.heuristics.ranking) with no bound. The plan's readiness and KPIs are recomputed by the
+    checker from the chosen decisions. Status OPTIMAL means proven best; FEASIBLE carries the gap
+    to the proven bound; INFEASIBLE / UNKNOWN carry no decisions and a message saying why (for
+    conflicting pins, vetoes and locks: a minimal set of them and the rules they break). With a
+    ``baseline`` plan, changing its decisions costs weights.change_slate / change_learning each.
+    ``on_phase(name, seconds)`` is told how long each phase took: prepare, readiness ranking,
+    build model, start plan, search, result.
+    """
+    from planner.heuristics.ranking import greedy_decisions
+
+    if method not in ("cp-sat", "greedy"):
+        raise ValueError(f"unknown method {method!r}: use 'cp-sat' or 'greedy'")
+    run = _Solve(org, scenario, on_phase)
+    with run.phase("prepare"):
+        table, ranked_slates, pool = run.prepare(baseline)
+        run.meta = plan_meta(org, scenario, method, scenario_file, baseline, baseline_name)
+    with run.phase("readiness ranking"):
+        ranking = greedy_decisions(org, scenario, run.problem, slates=ranked_slates, table=table)
     if method == "greedy":
-        return decided_plan(greedy_slates, greedy_starts, "FEASIBLE")
-
-    built = build_model(problem)
+        with run.phase("result"):
+            return run.decided(*ranking, "FEASIBLE")
+    with run.phase("build model"):
+        built = build_model(run.problem)
     if built.unbuildable:
-        reasons = [f"{label} cannot hold: {_why_unbuildable(org, scenario, label, rule)}" for label, rule in built.unbuildable]
-        return no_plan("INFEASIBLE", "; ".join(reasons))
-    start_slates, start_starts = greedy_slates, greedy_starts
-    start_plan = decided_plan(start_slates, start_starts, "FEASIBLE")
-    start_name = "the readiness-ranking baseline"
-    relaxation = None
-    if large:  # a better start than the baseline, and a bound that covers every pair (CP-SAT's covers the shortlist)
-        slates2, starts2 = cover_more(org, scenario, problem, greedy_slates, greedy_starts)
-        better = decided_plan(slates2, starts2, "FEASIBLE")
-        if better.kpis.objective < start_plan.kpis.objective and check_plan(org, scenario, better).ok:
-            start_slates, start_starts, start_plan = slates2, starts2, better
-            start_name = "the baseline with more roles covered (planner.solver.warmstart)"
-        relaxation = lp_bound(table, scenario, pool)
+        reasons = [f"{label} cannot hold: {_why_unbuildable(org, scenario, label, check)}" for label, check in built.unbuildable]
+        return run.no_plan("INFEASIBLE", "; ".join(reasons))
+    with run.phase("start plan"):
+        start, relaxation = run.start_plan(ranking, table, pool)
     del table, pool
-    first = {e: r for e, r, k in start_slates if k == 1}
-    built.vars.hint(built.model, set(start_starts), set(start_slates),
-                    {(s.employee_id, s.role_id): s.ready_quarter for s in start_plan.slates if s.ready_quarter is not None},
-                    effective_need(problem.need, problem.incumbent_of, first))
-
-    solver = solver_parameters(scenario.solver, time.monotonic() - started)
-    watcher = _Watcher(on_progress, stop, started, relaxation)
-    code = watcher.run(solver, built.model)
-    status = solver.status_name(code)
-
-    if code == cp_model.INFEASIBLE and built.assumptions:
-        needed, rules = explain_conflict(problem, _core(problem))
-        return no_plan("INFEASIBLE", f"these cannot hold together: {' + '.join(needed)}"
-                       + (f" (they break: {', '.join(rules)})" if rules else ""))
-    if code == cp_model.UNKNOWN and check_plan(org, scenario, start_plan).ok:
-        return decided_plan(start_slates, start_starts, "FEASIBLE", relaxation,
-                            f"no better plan found within {scenario.solver.time_limit_seconds:g} s: {start_name} is returned; "
-                            "raise solver.time_limit_seconds")
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        reason = {
-            "INFEASIBLE": "the scenario's hard rules contradict each other",
-            "UNKNOWN": f"no plan found within {scenario.solver.time_limit_seconds:g} s; raise solver.time_limit_seconds",
-            "MODEL_INVALID": "the model is invalid (a bug: please report it with the scenario)",
-        }.get(status, status)
-        return no_plan(status, reason)
-
-    value = solver.boolean_value
-    bound = solver.best_objective_bound / OBJECTIVE_SCALE if relaxation is None else relaxation
-    plan = _decisions_plan(org, scenario, problem, built.vars.chosen_slates(value), built.vars.chosen_starts(value), meta,
-                           base, dict(status=status, best_bound=bound, bound_kind="lp-relaxation" if large else "cp-sat",
-                                      solve_seconds=round(time.monotonic() - started, 3)))
-    if large and plan.kpis.status == "OPTIMAL" and (plan.kpis.gap or 0) > 1e-9:  # optimal for the shortlist only
-        plan = plan.model_copy(update={"kpis": plan.kpis.model_copy(update={"status": "FEASIBLE"})})
-    if (large or status != "OPTIMAL") and start_plan.kpis.objective < plan.kpis.objective and check_plan(org, scenario, start_plan).ok:
-        # a stopped search may hold a worse plan than the one it started from (and on large organisations,
-        # OPTIMAL is only the shortlist's, within its gap limit)
-        return decided_plan(start_slates, start_starts, plan.kpis.status, bound,
-                            f"the search stopped before improving on {start_name}, which is returned")
-    return plan
+    with run.phase("search"):
+        code, solver = run.search(built, start, relaxation, on_progress, stop)
+    with run.phase("result"):
+        return run.result(code, solver, built, start, relaxation)
