@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import inspect
 import json
 import os
 import platform
@@ -125,87 +124,14 @@ class Recorder:
         os.replace(tmp, self.path)
 
 
-def _instrument(rec: Recorder, label: str):
-    """Time the solve's inner steps by wrapping the functions ``planner.solver.solve.solve`` calls
-    (best effort: a step that is renamed or moved is simply not timed). Returns an undo function."""
-    undo = []
-    inner: dict[str, float] = {}
-
-    def wrap(owner, attr: str, name: str):
-        fn = getattr(owner, attr, None)
-        if fn is None or not callable(fn):
-            return
-
-        def timed(*args, **kwargs):
-            t0 = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                inner[name] = inner.get(name, 0.0) + time.perf_counter() - t0
-                rec.data["inner"][f"{label}.{name}"] = round(inner[name], 3)
-                rec.data["inner_peak_mb"][f"{label}.{name}"] = round(peak_mb(), 1)
-
-        setattr(owner, attr, timed)
-        undo.append(lambda: setattr(owner, attr, fn))
-
-    try:
-        import planner.evaluation.checker as checker
-        import planner.heuristics.ranking as greedy
-        import planner.solver.solve as ms
-        from planner.solver.variables import Variables
-    except Exception:  # noqa: BLE001 - the model is being changed; timing the steps is optional
-        return lambda: None
-    wrap(ms, "candidate_table", "candidate_table")
-    wrap(ms, "_restricted_problem", "restricted_problem")
-    wrap(ms, "lp_bound", "lp_bound")
-    wrap(ms, "build_problem", "build_problem")
-    wrap(greedy, "greedy_decisions", "greedy_decisions")
-    wrap(ms, "build_model", "build_model")
-    wrap(Variables, "hint", "hint")
-    wrap(ms, "_decisions_plan", "decisions_plan(evaluate)")
-    wrap(ms, "input_fingerprint", "input_fingerprint")
-    wrap(checker, "check_plan", "check_plan")
-
-    parameters = getattr(ms, "solver_parameters", None)
-    if parameters is not None:
-        def timed_parameters(config, *args, **kwargs):
-            solver = parameters(config, *args, **kwargs)
-            search = solver.solve
-
-            def timed_search(*args, **kwargs):
-                t0 = time.perf_counter()
-                try:
-                    return search(*args, **kwargs)
-                finally:
-                    inner["cp-sat search"] = inner.get("cp-sat search", 0.0) + time.perf_counter() - t0
-                    rec.data["inner"][f"{label}.cp-sat search"] = round(inner["cp-sat search"], 3)
-                    rec.data["inner_peak_mb"][f"{label}.cp-sat search"] = round(peak_mb(), 1)
-
-            solver.solve = timed_search
-            return solver
-
-        ms.solver_parameters = timed_parameters
-        undo.append(lambda: setattr(ms, "solver_parameters", parameters))
-
-    def restore():
-        for u in reversed(undo):
-            u()
-    return restore
-
-
-def _solve(scenario, org, method: str):
-    """``planner.solve`` with ``method`` if it takes one; else the model's solve (after the same scenario check)."""
-    import planner
-
-    if "method" in inspect.signature(planner.solve).parameters:
-        return planner.solve(scenario, org, method=method)
-    from planner.contract.errors import InputError
-    from planner.solver.solve import solve as model_solve
-
-    errors = [i for i in planner.check_scenario(org, scenario) if i.severity == "error"]
-    if errors:
-        raise InputError(errors)
-    return model_solve(org, scenario, method=method)
+def _phase_timer(rec: Recorder, label: str):
+    """An ``on_phase`` callback for ``planner.solve`` that records each phase's seconds and the peak
+    memory after it as ``<label>.<phase>``."""
+    def on_phase(name: str, seconds: float) -> None:
+        key = f"{label}.{name}"
+        rec.data["inner"][key] = round(rec.data["inner"].get(key, 0.0) + seconds, 3)
+        rec.data["inner_peak_mb"][key] = round(peak_mb(), 1)
+    return on_phase
 
 
 def _model_size(rec: Recorder, scenario, org) -> None:
@@ -258,11 +184,10 @@ def run_child(args) -> None:
                                     relative_gap_limit=args.gap_limit, random_seed=0),
             )
 
-        restore = _instrument(rec, "greedy")
+        greedy_phases = _phase_timer(rec, "greedy")
         t0 = time.perf_counter()
-        greedy = _solve(scenario_with(1.0), org, "greedy")
+        greedy = planner.solve(scenario_with(1.0), org, method="greedy", on_phase=greedy_phases)
         greedy_s = time.perf_counter() - t0
-        restore()
         rec.phase("greedy", greedy_s)
         rec.set(greedy={"status": greedy.kpis.status, "objective": greedy.kpis.objective,
                         "coverage": greedy.kpis.coverage, "total_cost": greedy.kpis.total_cost})
@@ -278,18 +203,17 @@ def run_child(args) -> None:
         if args.model_stats:
             _model_size(rec, scenario_with(limit), org)
 
-        restore = _instrument(rec, "cp-sat")
+        cpsat_phases = _phase_timer(rec, "cp-sat")
         t0 = time.perf_counter()
         if args.profile:
             import cProfile
             import pstats
 
             profiler = cProfile.Profile()
-            plan = profiler.runcall(_solve, scenario_with(limit), org, "cp-sat")
+            plan = profiler.runcall(planner.solve, scenario_with(limit), org, method="cp-sat", on_phase=cpsat_phases)
         else:
-            plan = _solve(scenario_with(limit), org, "cp-sat")
+            plan = planner.solve(scenario_with(limit), org, method="cp-sat", on_phase=cpsat_phases)
         cpsat_s = time.perf_counter() - t0
-        restore()
         rec.phase("cp-sat", cpsat_s)
         if args.profile:
             prof = work / f"{size.name}.prof"
@@ -458,8 +382,8 @@ def row(size: Size, d: dict) -> list[str]:
     p, inner = d.get("phases", {}), d.get("inner", {})
     c, g = d.get("cpsat") or {}, d.get("greedy") or {}
     build = None
-    if "cp-sat.build_problem" in inner or "cp-sat.build_model" in inner:
-        build = sum(inner.get(f"cp-sat.{k}", 0) for k in ("candidate_table", "build_problem", "build_model"))
+    if "cp-sat.prepare" in inner or "cp-sat.build model" in inner:
+        build = sum(inner.get(f"cp-sat.{k}", 0) for k in ("prepare", "readiness ranking", "build model", "start plan"))
     met, missed = assess(size, d)
     status = c.get("status", "—")
     if d.get("outcome"):
@@ -468,7 +392,7 @@ def row(size: Size, d: dict) -> list[str]:
     return [
         size.name, f"{size.employees:,} / {size.critical_roles:,} / {size.interventions} / {size.horizon}", str(size.seed),
         _num(d.get("budget"), "{:,.0f}"), _num(p.get("generate")), _num(p.get("load")), _num(p.get("greedy")),
-        _num(build), _num(inner.get("cp-sat.cp-sat search")), _num(c.get("solve_seconds")), _num(p.get("write_plan")),
+        _num(build), _num(inner.get("cp-sat.search")), _num(c.get("solve_seconds")), _num(p.get("write_plan")),
         _num(d.get("end_to_end")), _num(d.get("peak_mb"), "{:,.0f}") + (" (at kill)" if d.get("peak_mb_observed") else ""), status, _num(c.get("objective")),
         _num(c.get("best_bound")) + (f" ({c['bound_kind']})" if c.get("bound_kind") else "")
         + ("" if d.get("bound_valid", True) else " (invalid!)"), _num(c.get("gap"), "{:.3%}"),

@@ -7,6 +7,7 @@ The public API (the CLI and the app use nothing else)::
     plan = planner.solve(scenario, org)                        # pydantic Plan; plan.slates_df(), plan.learning_df()
     report = planner.check(org, scenario, plan)                # the solver-free plan checker
     planner.write_plan(plan, "plans/baseline")
+    run = planner.SolveRun(scenario, org, planner.Destination(workspace=Path("workspace"))).start()  # solve, check, save
 
 Importing ``planner`` does not import OR-Tools; :func:`solve` loads it when called.
 """
@@ -23,10 +24,12 @@ from planner.contract.errors import InputError, Issue, PlanningError
 from planner.contract.plan import Kpis, Plan, read_plan, write_plan
 from planner.contract.scenario import Scenario, load_scenario
 from planner.store import PlanStore
+from planner.workflow import Destination, Outcome, SolveRun, solve_check_save
 from planner.version import __version__
 
 __all__ = [
-    "CheckReport", "InputError", "Issue", "Kpis", "Organisation", "Plan", "PlanStore", "PlanningError", "Scenario",
+    "CheckReport", "Destination", "InputError", "Issue", "Kpis", "Organisation", "Outcome", "Plan", "PlanStore", "PlanningError",
+    "Scenario", "SolveRun", "solve_check_save",
     "check", "compare", "load", "load_dataset", "load_scenario", "organisation_from_records", "read_plan", "scenario_organisation", "solve", "sweep",
     "validate", "write_plan",
 ]
@@ -96,12 +99,14 @@ def solve(
     baseline: Optional[Plan] = None,
     baseline_name: Optional[str] = None,
     method: str = "cp-sat",
+    on_phase=None,
 ) -> Plan:
     """Solve ``scenario``. ``org`` is the organisation as the scenario plans it (from :func:`load`, changes
     applied); without it the scenario's dataset is loaded and its changes applied. ``on_progress``
     receives :class:`planner.solver.solve.Progress` updates; setting ``stop`` ends the search with the
     best plan so far. With a ``baseline`` plan, the solve changes as few of its decisions as it must.
-    ``method="greedy"`` returns the readiness-ranking baseline instead of optimising."""
+    ``method="greedy"`` returns the readiness-ranking baseline instead of optimising. ``on_phase(name,
+    seconds)`` is told how long each phase of the solve took (see planner.solver.solve.solve)."""
     from planner.solver.solve import solve as _solve
 
     if org is None:
@@ -111,7 +116,7 @@ def solve(
         if errors:
             raise InputError(errors)
     return _solve(org, scenario, on_progress=on_progress, stop=stop, scenario_file=scenario_file,
-                  baseline=baseline, baseline_name=baseline_name, method=method)
+                  baseline=baseline, baseline_name=baseline_name, method=method, on_phase=on_phase)
 
 
 def compare(plans: list[Plan], labels: Optional[list[str]] = None):

@@ -12,8 +12,6 @@ import html
 import io
 import os
 import tempfile
-import threading
-import time
 import typing
 import zlib
 from pathlib import Path
@@ -31,6 +29,7 @@ from planner.inputs.files import read_tables, write_text_atomically
 from planner.contract.plan import Kpis, Plan
 from planner.contract.scenario import Scenario, quarter_label
 from planner.store import check_name
+from planner.workflow import Destination, SolveRun
 from planner.inputs.checks import validate_frames
 
 READINESS_LABELS = {
@@ -118,80 +117,11 @@ def issues_frame(issues: list[Issue]) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------------
 
 
-class SolveRun:
-    """One solve on a background thread: planner.solve, then planner.check, then the plan store.
-
-    The thread never touches Streamlit; the page polls this object. ``state`` is ``running`` until
-    the thread ends with ``saved`` (checked and stored as ``saved_name``), ``no_plan`` (infeasible or
-    no plan in time; ``message`` says why), ``rejected`` (the checker found a problem) or ``failed``
-    (bad input: ``issues``; or an unexpected error: ``message``). ``request_stop`` ends the search
-    with the best plan found so far.
-    """
-
-    def __init__(self, scenario: Scenario, org: Organisation, workspace: Path, scenario_file: str,
-                 plan_name: Optional[str] = None):
-        self.scenario_name = scenario.name
-        self.budget = scenario.budget.total
-        self.stop = threading.Event()
-        self.started = time.monotonic()
-        self.finished: Optional[float] = None
-        self.points: list = []  # planner.solver.solve.Progress, one per improving plan
-        self.state = "running"
-        self.plan: Optional[Plan] = None
-        self.saved_name: Optional[str] = None
-        self.message = ""
-        self.issues: list[Issue] = []
-        self._thread = threading.Thread(
-            target=self._run, args=(scenario, org, Path(workspace), scenario_file, plan_name),
-            name="planner-solve", daemon=True,
-        )
-
-    def start(self) -> "SolveRun":
-        self._thread.start()
-        return self
-
-    def request_stop(self) -> None:
-        self.stop.set()
-
-    def wait(self, timeout: Optional[float] = None) -> bool:
-        """Block until the run ends (for scripts and tests); True if it has."""
-        self._thread.join(timeout)
-        return not self.running
-
-    @property
-    def running(self) -> bool:
-        return self.state == "running"
-
-    @property
-    def elapsed(self) -> float:
-        return (self.finished or time.monotonic()) - self.started
-
-    @property
-    def latest(self):
-        return self.points[-1] if self.points else None
-
-    def _run(self, scenario: Scenario, org: Organisation, workspace: Path, scenario_file: str,
-             plan_name: Optional[str]) -> None:
-        try:
-            plan = planner.solve(scenario, org, on_progress=self.points.append, stop=self.stop,
-                                 scenario_file=scenario_file)
-            self.plan = plan
-            if not plan.has_solution:
-                self.message, state = plan.meta.message, "no_plan"
-            else:
-                report = planner.check(org, scenario, plan)
-                if report.ok:
-                    self.saved_name = planner.PlanStore(workspace).save(plan, name=plan_name)
-                    state = "saved"
-                else:
-                    self.message = "; ".join([str(v) for v in report.violations] + report.mismatches)
-                    state = "rejected"
-        except InputError as exc:
-            self.issues, state = exc.issues, "failed"
-        except Exception as exc:  # shown on the page; the thread must not die silently
-            self.message, state = f"{type(exc).__name__}: {exc}", "failed"
-        self.finished = time.monotonic()
-        self.state = state
+def solve_run(scenario: Scenario, org: Organisation, workspace: Path, scenario_file: str,
+              plan_name: Optional[str] = None) -> SolveRun:
+    """The app's solve (planner.workflow): on a background thread, checked, then saved in the
+    workspace's plan store as ``plan_name`` (or the default name). Call ``.start()`` on it."""
+    return SolveRun(scenario, org, Destination(workspace=Path(workspace), name=plan_name), scenario_file=scenario_file)
 
 
 def progress_frame(points: list, run: Optional[SolveRun] = None) -> pd.DataFrame:

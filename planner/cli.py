@@ -6,8 +6,6 @@ Exit codes: 0 a plan (optimal or feasible with its gap) / valid input; 1 a plan 
 
 from __future__ import annotations
 
-import threading
-import time
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -148,49 +146,34 @@ def solve(
     if overrides:
         scenario = scenario.model_copy(update={"solver": scenario.solver.model_copy(update=overrides)})
 
-    latest, started, done = [None], time.monotonic(), threading.Event()
-    result: list = []
-
-    def run() -> None:
-        try:
-            result.append(planner.solve(scenario, org, on_progress=lambda p: latest.__setitem__(0, p),
-                                        scenario_file=str(scenario_file), baseline=base_plan, baseline_name=baseline,
-                                        method=method.value))
-        except BaseException as exc:  # re-raised on the main thread
-            result.append(exc)
-        finally:
-            done.set()
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
+    out = out or (Path("plans") / scenario.name if not save else None)
+    to = planner.Destination(workspace=workspace if save else None, name=name, overwrite=name is not None, out=out, fmt=fmt.value)
+    run = planner.SolveRun(scenario, org, to, scenario_file=str(scenario_file), baseline=base_plan, baseline_name=baseline,
+                           method=method.value).start()
     if quiet or not console.is_terminal:
-        worker.join()
+        run.wait()
     else:
         with Live(_progress_table(None, 0), console=console, refresh_per_second=4, transient=True) as live:
-            while not done.wait(0.25):
-                live.update(_progress_table(latest[0], time.monotonic() - started))
-    if isinstance(result[0], BaseException):
-        if isinstance(result[0], InputError):
-            _fail_input(result[0])
-        raise result[0]
-    plan: planner.Plan = result[0]
-
-    if not plan.has_solution:
-        err.print(f"[red]{plan.kpis.status}[/red]: {plan.meta.message}. No plan was written.")
+            while not run.wait(0.25):
+                live.update(_progress_table(run.latest, run.elapsed))
+    outcome = run.outcome
+    if outcome.state == "failed":
+        if isinstance(outcome.error, InputError):
+            _fail_input(outcome.error)
+        raise outcome.error
+    plan = outcome.plan
+    if outcome.state == "no_plan":
+        err.print(f"[red]{plan.kpis.status}[/red]: {escape(plan.meta.message)}. No plan was written.")
         raise typer.Exit(EXIT_INFEASIBLE if plan.kpis.status == "INFEASIBLE" else EXIT_NO_PLAN)
-    report = planner.check(org, scenario, plan)
-    if not report.ok:
-        for line in [str(v) for v in report.violations] + report.mismatches:
-            err.print(f"[red]check failed[/red] {line}")
+    if outcome.state == "rejected":
+        for line in [str(v) for v in outcome.report.violations] + outcome.report.mismatches:
+            err.print(f"[red]check failed[/red] {escape(line)}")
         raise typer.Exit(EXIT_CHECK_FAILED)
     console.print(_summary(plan, scenario))
-    if save:
-        saved = planner.PlanStore(workspace).save(plan, name=name, overwrite=name is not None)
-        console.print(f"Saved in the workspace as [bold]{saved}[/bold] ({workspace}).")
-    if out is not None or not save:
-        out = out or Path("plans") / scenario.name
-        planner.write_plan(plan, out, fmt=fmt.value)
-        console.print(f"Plan written to [bold]{out}[/bold].")
+    if outcome.saved_name is not None:
+        console.print(f"Saved in the workspace as [bold]{outcome.saved_name}[/bold] ({workspace}).")
+    if outcome.written_to is not None:
+        console.print(f"Plan written to [bold]{outcome.written_to}[/bold].")
     console.print("Checked: every hard rule holds.")
     if base_plan is not None:
         diff = planner.compare([base_plan, plan], labels=[baseline, "re-plan"])

@@ -63,8 +63,8 @@ if st.button(f"Solve {scenario.name}", type="primary", icon=":material/play_arro
         st.error(problem)
     else:
         solver = scenario.solver.model_copy(update={"time_limit_seconds": float(limit)})
-        run = support.SolveRun(scenario.model_copy(update={"solver": solver}), org, common.workspace(),
-                               scenario_file=str(path), plan_name=name).start()
+        run = support.solve_run(scenario.model_copy(update={"solver": solver}), org, common.workspace(),
+                                scenario_file=str(path), plan_name=name).start()
         st.session_state.solve_run = run
         st.rerun()
 

@@ -1,0 +1,151 @@
+"""The one solve -> check -> save sequence, used by the CLI and the app alike.
+
+:class:`SolveRun` runs it on a background thread so that a front end can show progress and offer a
+stop button; :func:`solve_check_save` is the sequence itself. A plan is saved or written only if the
+checker accepts it: a plan that fails its check is kept on the run (``rejected``) for the caller to
+report, never stored.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Optional
+
+from planner.contract.errors import InputError, Issue
+from planner.contract.plan import Plan, write_plan
+from planner.contract.scenario import Scenario
+from planner.contract.domain import Organisation
+from planner.evaluation.checker import CheckReport, check_plan
+
+State = Literal["running", "saved", "no_plan", "rejected", "failed"]
+
+
+@dataclass
+class Destination:
+    """Where a checked plan goes: the workspace's plan store (``workspace``, as ``name``, replacing a
+    plan of that name only with ``overwrite``) and / or a plan folder ``out`` in ``fmt``."""
+
+    workspace: Optional[Path] = None
+    name: Optional[str] = None
+    overwrite: bool = False
+    out: Optional[Path] = None
+    fmt: Literal["csv", "parquet"] = "csv"
+
+
+@dataclass
+class Outcome:
+    """How a solve ended. ``state``: ``saved`` (checked, then stored and / or written), ``no_plan``
+    (infeasible or no plan in time; ``message`` says why), ``rejected`` (the checker found a problem:
+    ``report``), ``failed`` (bad input: ``issues``; or an unexpected ``error``)."""
+
+    state: State
+    plan: Optional[Plan] = None
+    report: Optional[CheckReport] = None
+    saved_name: Optional[str] = None
+    written_to: Optional[Path] = None
+    message: str = ""
+    issues: list[Issue] = field(default_factory=list)
+    error: Optional[BaseException] = None
+
+
+def solve_check_save(scenario: Scenario, org: Organisation, to: Destination, on_progress=None,
+                     stop: Optional[threading.Event] = None, **solve_options) -> Outcome:
+    """Solve (``planner.solve`` with ``solve_options``: scenario_file, baseline, baseline_name,
+    method), check the plan without the solver, then save it to ``to``. Bad input comes back as a
+    ``failed`` outcome with its issues; any other error propagates."""
+    import planner
+
+    try:
+        plan = planner.solve(scenario, org, on_progress=on_progress, stop=stop, **solve_options)
+    except InputError as exc:
+        return Outcome("failed", issues=exc.issues, error=exc)
+    if not plan.has_solution:
+        return Outcome("no_plan", plan=plan, message=plan.meta.message)
+    report = check_plan(org, scenario, plan)
+    if not report.ok:
+        return Outcome("rejected", plan=plan, report=report,
+                       message="; ".join([str(v) for v in report.violations] + report.mismatches))
+    saved = written = None
+    if to.workspace is not None:
+        from planner.store import PlanStore
+
+        saved = PlanStore(to.workspace).save(plan, name=to.name, overwrite=to.overwrite)
+    if to.out is not None:
+        written = write_plan(plan, to.out, fmt=to.fmt)
+    return Outcome("saved", plan=plan, report=report, saved_name=saved, written_to=written)
+
+
+class SolveRun:
+    """:func:`solve_check_save` on a background thread.
+
+    The thread never touches a user interface; the front end polls this object. ``state`` is
+    ``running`` until the thread ends with the outcome's state (``outcome`` then holds it all).
+    ``request_stop`` ends the search with the best plan found so far. ``points`` are the solver's
+    progress updates (planner.solver.solve.Progress), one per improving plan or bound.
+    """
+
+    def __init__(self, scenario: Scenario, org: Organisation, to: Destination, **solve_options):
+        self.scenario_name = scenario.name
+        self.budget = scenario.budget.total
+        self.stop = threading.Event()
+        self.started = time.monotonic()
+        self.finished: Optional[float] = None
+        self.points: list = []
+        self.state: State = "running"
+        self.outcome: Optional[Outcome] = None
+        self._thread = threading.Thread(target=self._run, args=(scenario, org, to, solve_options),
+                                        name="planner-solve", daemon=True)
+
+    def start(self) -> "SolveRun":
+        self._thread.start()
+        return self
+
+    def request_stop(self) -> None:
+        self.stop.set()
+
+    def wait(self, timeout: Optional[float] = None) -> bool:
+        """Block until the run ends (for scripts and tests); True if it has."""
+        self._thread.join(timeout)
+        return not self.running
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+    @property
+    def elapsed(self) -> float:
+        return (self.finished or time.monotonic()) - self.started
+
+    @property
+    def latest(self):
+        return self.points[-1] if self.points else None
+
+    # What the front ends read once the run has ended.
+
+    @property
+    def plan(self) -> Optional[Plan]:
+        return self.outcome.plan if self.outcome else None
+
+    @property
+    def saved_name(self) -> Optional[str]:
+        return self.outcome.saved_name if self.outcome else None
+
+    @property
+    def message(self) -> str:
+        return self.outcome.message if self.outcome else ""
+
+    @property
+    def issues(self) -> list[Issue]:
+        return self.outcome.issues if self.outcome else []
+
+    def _run(self, scenario: Scenario, org: Organisation, to: Destination, solve_options: dict) -> None:
+        try:
+            outcome = solve_check_save(scenario, org, to, on_progress=self.points.append, stop=self.stop, **solve_options)
+        except Exception as exc:  # reported by the front end; the thread must not die silently
+            outcome = Outcome("failed", message=f"{type(exc).__name__}: {exc}", error=exc)
+        self.outcome = outcome
+        self.finished = time.monotonic()
+        self.state = outcome.state
