@@ -234,21 +234,10 @@ class SimulationResult:
                                  share=counts / max(len(self.wasted_spend), 1)))
 
 
-def simulate(org: Organisation, scenario: Scenario, plan: Plan, draws: int = 10_000, seed: int = 0) -> SimulationResult:
-    """Monte Carlo attrition: draw each relevant employee's departure quarter (geometric with quarterly
-    hazard h = 1 - (1 - p) ** 0.25, capped by a known leave_quarter; beyond the horizon = stays), then per
-    draw the covered roles (same rule as :func:`coverage_probability`) and the wasted training spend.
-    Vectorised with numpy; deterministic for a ``seed``."""
-    if draws < 1:
-        raise ValueError("draws must be at least 1")
-    st = _Setup.of(org, scenario, plan)
+def _departures(st: "_Setup", people: list[str], draws: int, seed: int) -> np.ndarray:
+    """(draws, people) departure quarters D, P(D > q) = (1 - h) ** q, by inverting the CDF of one
+    uniform per person and draw; capped by a known leave_quarter; horizon + 1 = stays."""
     horizon = st.horizon
-    role_ids = list(st.roles["role_id"])
-    need = dict(zip(st.roles["role_id"], st.roles["need_quarter"]))
-    people = sorted({e for members in st.slate.values() for e in members} | set(st.learning["employee_id"]))
-    col = {e: j for j, e in enumerate(people)}
-
-    # departure quarter D: P(D > q) = (1 - h) ** q, by inverting the CDF of one uniform per person and draw
     rng = np.random.default_rng(seed)
     p = st.flight.reindex(people).to_numpy(dtype=float)
     h = quarterly_hazard(p)
@@ -261,9 +250,14 @@ def simulate(org: Organisation, scenario: Scenario, plan: Plan, draws: int = 10_
         steps = np.floor(np.log(u) / log_stay) + 1.0
     steps = np.where(h > 0, steps, horizon + 1)
     steps = np.where(np.isnan(steps), horizon + 1, steps)
-    departure = np.minimum(steps, cap).astype(np.int32)
+    return np.minimum(steps, cap).astype(np.int32)
 
-    # coverage: (draws, ready pairs) present at the need quarter, OR-ed within each role
+
+def _drawn_coverage(st: "_Setup", role_ids: list[str], col: dict[str, int], departure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(draws, roles): whether some ready slate member is still there at the need quarter, and whether
+    the first successor is."""
+    draws = len(departure)
+    need = dict(zip(st.roles["role_id"], st.roles["need_quarter"]))
     covered = np.zeros((draws, len(role_ids)), dtype=bool)
     first = np.zeros((draws, len(role_ids)), dtype=bool)
     pair_person, pair_need, pair_role = [], [], []
@@ -280,17 +274,34 @@ def simulate(org: Organisation, scenario: Scenario, plan: Plan, draws: int = 10_
         for k, r in enumerate(role_ids):
             if st.first_ready[r]:
                 first[:, k] = present[:, starts[np.searchsorted(pair_role[starts], k)]]
+    return covered, first
 
-    # spend: paid if there at the start, wasted if gone by the deadline
+
+def _drawn_spend(st: "_Setup", col: dict[str, int], departure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per draw, the training spend wasted (paid, then gone by the deadline) and forgone (gone before the start)."""
     lr = st.learning
-    if len(lr):
-        d = departure[:, [col[e] for e in lr["employee_id"]]]
-        start, deadline = lr["start_quarter"].to_numpy(), lr["deadline"].to_numpy()
-        cost = lr["cost"].to_numpy(dtype=float)
-        wasted = ((d > start) & (d <= deadline)).astype(float) @ cost
-        forgone = (d <= start).astype(float) @ cost
-    else:
-        wasted = forgone = np.zeros(draws)
+    if not len(lr):
+        return np.zeros(len(departure)), np.zeros(len(departure))
+    d = departure[:, [col[e] for e in lr["employee_id"]]]
+    start, deadline = lr["start_quarter"].to_numpy(), lr["deadline"].to_numpy()
+    cost = lr["cost"].to_numpy(dtype=float)
+    return ((d > start) & (d <= deadline)).astype(float) @ cost, (d <= start).astype(float) @ cost
+
+
+def simulate(org: Organisation, scenario: Scenario, plan: Plan, draws: int = 10_000, seed: int = 0) -> SimulationResult:
+    """Monte Carlo attrition: draw each relevant employee's departure quarter (geometric with quarterly
+    hazard h = 1 - (1 - p) ** 0.25, capped by a known leave_quarter; beyond the horizon = stays), then per
+    draw the covered roles (same rule as :func:`coverage_probability`) and the wasted training spend.
+    Vectorised with numpy; deterministic for a ``seed``."""
+    if draws < 1:
+        raise ValueError("draws must be at least 1")
+    st = _Setup.of(org, scenario, plan)
+    role_ids = list(st.roles["role_id"])
+    people = sorted({e for members in st.slate.values() for e in members} | set(st.learning["employee_id"]))
+    col = {e: j for j, e in enumerate(people)}
+    departure = _departures(st, people, draws, seed)
+    covered, first = _drawn_coverage(st, role_ids, col, departure)
+    wasted, forgone = _drawn_spend(st, col, departure)
 
     covered_roles = covered.sum(axis=1).astype(np.int64)
     exact = _coverage(st, scenario)
@@ -299,7 +310,7 @@ def simulate(org: Organisation, scenario: Scenario, plan: Plan, draws: int = 10_
         expected_covered_exact=float(exact["p_covered"].sum()), covered_mean=float(covered_roles.mean()),
         covered_std=float(covered_roles.std()), covered_p5=float(np.percentile(covered_roles, 5)),
         covered_p50=float(np.percentile(covered_roles, 50)), covered_p95=float(np.percentile(covered_roles, 95)),
-        training_cost=float(lr["cost"].sum()), expected_wasted_exact=_expected_wasted(st),
+        training_cost=float(st.learning["cost"].sum()), expected_wasted_exact=_expected_wasted(st),
         wasted_mean=float(wasted.mean()), wasted_p50=float(np.percentile(wasted, 50)),
         wasted_p95=float(np.percentile(wasted, 95)), wasted_max=float(wasted.max()),
         p_any_waste=float((wasted > 0).mean()), forgone_mean=float(forgone.mean()),

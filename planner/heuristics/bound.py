@@ -22,7 +22,7 @@ pool. Every plan therefore maps to a solution of the relaxation worth at least a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -167,58 +167,66 @@ def _cascade_conditions(table: CandidateTable, rows: np.ndarray, longest: int = 
     return out
 
 
-def lp_bound(table: CandidateTable, scenario: Scenario, pool: Pool) -> float:
-    """Lower bound (money units) on every plan's objective: the relaxation of the module docstring.
-
-    Cascades: if a chain of first-rank moves takes a role's incumbent up (see
-    :func:`_cascade_conditions`), the role falls vacant by that chain's quarter, so its successors who
-    cannot be ready by then cannot count as ready: a constraint per chain and rank. Outside the pool,
-    such a role's stand-ins are split into those valued with readiness by the latest such quarter only
-    (never blocked) and the rest (blocked by every chain)."""
-    w, policy = scenario.weights, scenario.policy
-    depth, cap = policy.bench_depth, policy.max_slates_per_employee
-    R, H = len(table.role_ids), scenario.horizon_quarters
-    rows = pool.rows
-    role, person = table.role[rows], table.employee[rows]
+def _uncoverable_constant(table: CandidateTable, scenario: Scenario) -> float:
+    """The external-hire term if no role were covered (money units): the relaxation subtracts what
+    covering saves. Attrition-aware, roles nobody can cover pay their whole cost, rounded to money
+    units as the model does."""
+    w = scenario.weights
     ext = w.external_hire * table.external_cost
-    if w.attrition_aware:  # roles nobody can cover pay their whole cost, rounded to money units as the model does
-        unreachable = np.ones(R, dtype=bool)
-        unreachable[table.role[table.reachable]] = False
-        constant = float(sum(int(round(x)) for x in ext[unreachable]))
-    else:
-        constant = float(ext.sum())
+    if not w.attrition_aware:
+        return float(ext.sum())
+    unreachable = np.ones(len(table.role_ids), dtype=bool)
+    unreachable[table.role[table.reachable]] = False
+    return float(sum(int(round(x)) for x in ext[unreachable]))
 
-    conditions = _cascade_conditions(table, rows)
-    ready_at = np.full(len(rows), H + 1)  # the earliest quarter each pooled pair can be ready by (H + 1: never)
-    for q in range(H, -1, -1):
-        ready_at[np.isfinite(table.dev_cost_by(rows, np.full(len(rows), q)))] = q
-    early_outside = np.full((R, depth), -np.inf)
-    if conditions:
-        q_of = np.full(R, -1)
-        q_of[list(conditions)] = [max(q for _, q in c) for c in conditions.values()]
-        in_pool = np.zeros(len(table), dtype=bool)
-        in_pool[rows] = True
-        out = np.flatnonzero((q_of[table.role] >= 0) & ~in_pool)
-        if len(out):
-            factor = np.array([depth - k for k in range(depth)], dtype=float)
-            dev_q = table.dev_cost_by(out, q_of[table.role[out]])
-            ok = np.isfinite(dev_q)
-            values = (w.candidate_quality * table.quality[out])[:, None] * factor + (w.aspiration * table.aspires[out])[:, None]
-            values[:, 1:] += np.where(ok[:, None], w.ready_successor * factor[1:], 0.0)
-            cover = 0.0 if w.attrition_aware else ext[table.role[out]]
-            gain = cover + w.ready_successor * factor[0] - w.training_spend * np.where(ok, dev_q, 0.0)
-            values[:, 0] += np.where(ok, np.maximum(0.0, gain), 0.0)
-            for k in range(depth):
-                np.maximum.at(early_outside[:, k], table.role[out], values[:, k])
 
-    lp = _LinearProgram()
-    on_rank = [[[] for _ in range(depth)] for _ in range(R)]  # columns filling (role, rank)
-    ready_on = {r: [[] for _ in range(depth)] for r in conditions}  # (column, earliest ready quarter) per rank
-    first: dict[int, list[int]] = {}
-    slates: dict[int, list[int]] = {}
-    rank1_of: list[list[int]] = [[] for _ in range(len(rows))]
-    spend: list[tuple[int, float]] = []
-    for j, (r, e) in enumerate(zip(role, person)):
+def _early_outside(table: CandidateTable, scenario: Scenario, rows: np.ndarray, conditions: dict) -> np.ndarray:
+    """(role, rank) -> the best value a candidate outside the pool can add there when valued with
+    readiness by the latest quarter any chain may open the role (-inf where none)."""
+    w, depth, R = scenario.weights, scenario.policy.bench_depth, len(table.role_ids)
+    early = np.full((R, depth), -np.inf)
+    if not conditions:
+        return early
+    q_of = np.full(R, -1)
+    q_of[list(conditions)] = [max(q for _, q in c) for c in conditions.values()]
+    in_pool = np.zeros(len(table), dtype=bool)
+    in_pool[rows] = True
+    out = np.flatnonzero((q_of[table.role] >= 0) & ~in_pool)
+    if not len(out):
+        return early
+    ext = w.external_hire * table.external_cost
+    factor = np.array([depth - k for k in range(depth)], dtype=float)
+    dev_q = table.dev_cost_by(out, q_of[table.role[out]])
+    ok = np.isfinite(dev_q)
+    values = (w.candidate_quality * table.quality[out])[:, None] * factor + (w.aspiration * table.aspires[out])[:, None]
+    values[:, 1:] += np.where(ok[:, None], w.ready_successor * factor[1:], 0.0)
+    cover = 0.0 if w.attrition_aware else ext[table.role[out]]
+    gain = cover + w.ready_successor * factor[0] - w.training_spend * np.where(ok, dev_q, 0.0)
+    values[:, 0] += np.where(ok, np.maximum(0.0, gain), 0.0)
+    for k in range(depth):
+        np.maximum.at(early[:, k], table.role[out], values[:, k])
+    return early
+
+
+@dataclass
+class _Columns:
+    """The relaxation's columns, grouped by the rows they enter."""
+
+    on_rank: list  # [role][rank] -> columns filling that slate position
+    ready_on: dict  # role with cascade conditions -> [rank] -> (column, earliest quarter it is ready by)
+    first: dict = field(default_factory=dict)  # employee -> their rank-1 columns
+    slates: dict = field(default_factory=dict)  # employee -> all their columns
+    rank1_of: list = field(default_factory=list)  # pooled pair -> its rank-1 columns
+    spend: list = field(default_factory=list)  # (column, development cost) of ready rank-1 columns
+
+
+def _pooled_columns(lp: _LinearProgram, cols: _Columns, table: CandidateTable, scenario: Scenario, pool: Pool,
+                    ready_at: np.ndarray) -> None:
+    """One column per pooled pair and rank, and per rank where it may count as ready (money units)."""
+    w, depth = scenario.weights, scenario.policy.bench_depth
+    rows = pool.rows
+    cols.rank1_of = [[] for _ in range(len(rows))]
+    for j, (r, e) in enumerate(zip(table.role[rows], table.employee[rows])):
         options = [(k, False, float(pool.base[j, k])) for k in range(depth)]
         if pool.ready_bonus[j, 0] > 0 or pool.cover[j] > 0:
             options.append((0, True, float(pool.base[j, 0] + pool.cover[j] + pool.ready_bonus[j, 0] - w.training_spend * pool.dev[j])))
@@ -227,17 +235,22 @@ def lp_bound(table: CandidateTable, scenario: Scenario, pool: Pool) -> float:
         for k, ready, value in options:
             column = lp.var(value)
             pair.append(column)
-            on_rank[r][k].append(column)
-            slates.setdefault(int(e), []).append(column)
+            cols.on_rank[r][k].append(column)
+            cols.slates.setdefault(int(e), []).append(column)
             if k == 0:
-                first.setdefault(int(e), []).append(column)
-                rank1_of[j].append(column)
+                cols.first.setdefault(int(e), []).append(column)
+                cols.rank1_of[j].append(column)
                 if ready:
-                    spend.append((column, float(pool.dev[j])))
-            if ready and r in ready_on:
-                ready_on[r][k].append((column, int(ready_at[j])))
+                    cols.spend.append((column, float(pool.dev[j])))
+            if ready and r in cols.ready_on:
+                cols.ready_on[r][k].append((column, int(ready_at[j])))
         lp.at_most(pair, 1.0)  # one rank per person per slate
-    for r in range(R):
+
+
+def _stand_in_columns(lp: _LinearProgram, cols: _Columns, pool: Pool, early_outside: np.ndarray, conditions: dict,
+                      depth: int, horizon: int) -> None:
+    """Per role, up to ``depth`` stand-ins for the candidates outside the pool, each at most one rank."""
+    for r in range(len(cols.on_rank)):
         for _ in range(depth):
             stand_in = []
             for k in range(depth):
@@ -245,22 +258,47 @@ def lp_bound(table: CandidateTable, scenario: Scenario, pool: Pool) -> float:
                     if np.isfinite(value):
                         column = lp.var(float(value))
                         stand_in.append(column)
-                        on_rank[r][k].append(column)
+                        cols.on_rank[r][k].append(column)
                         if blocked:
-                            ready_on[r][k].append((column, H + 1))
+                            cols.ready_on[r][k].append((column, horizon + 1))
             lp.at_most(stand_in, 1.0)
+
+
+def lp_bound(table: CandidateTable, scenario: Scenario, pool: Pool) -> float:
+    """Lower bound (money units) on every plan's objective: the relaxation of the module docstring.
+
+    Cascades: if a chain of first-rank moves takes a role's incumbent up (see
+    :func:`_cascade_conditions`), the role falls vacant by that chain's quarter, so its successors who
+    cannot be ready by then cannot count as ready: a constraint per chain and rank. Outside the pool,
+    such a role's stand-ins are split into those valued with readiness by the latest such quarter only
+    (never blocked) and the rest (blocked by every chain)."""
+    policy = scenario.policy
+    depth, cap = policy.bench_depth, policy.max_slates_per_employee
+    R, H = len(table.role_ids), scenario.horizon_quarters
+    rows = pool.rows
+    conditions = _cascade_conditions(table, rows)
+    ready_at = np.full(len(rows), H + 1)  # the earliest quarter each pooled pair can be ready by (H + 1: never)
+    for q in range(H, -1, -1):
+        ready_at[np.isfinite(table.dev_cost_by(rows, np.full(len(rows), q)))] = q
+
+    lp = _LinearProgram()
+    cols = _Columns(on_rank=[[[] for _ in range(depth)] for _ in range(R)],
+                    ready_on={r: [[] for _ in range(depth)] for r in conditions})
+    _pooled_columns(lp, cols, table, scenario, pool, ready_at)
+    _stand_in_columns(lp, cols, pool, _early_outside(table, scenario, rows, conditions), conditions, depth, H)
+    for r in range(R):
         for k in range(depth):
-            lp.at_most(on_rank[r][k], 1.0)
-    for columns in first.values():
+            lp.at_most(cols.on_rank[r][k], 1.0)
+    for columns in cols.first.values():
         lp.at_most(columns, 1.0)
-    for columns in slates.values():
+    for columns in cols.slates.values():
         lp.at_most(columns, float(cap))
-    lp.at_most([c for c, _ in spend], float(scenario.budget.total), [d for _, d in spend])
+    lp.at_most([c for c, _ in cols.spend], float(scenario.budget.total), [d for _, d in cols.spend])
     for r, chains in conditions.items():  # all moves of a chain and a successor not ready by its quarter exclude each other
         for moves, quarter in chains:
-            moving = [column for j in moves for column in rank1_of[j]]
+            moving = [column for j in moves for column in cols.rank1_of[j]]
             for k in range(depth):
-                late = [column for column, at in ready_on[r][k] if at > quarter]
+                late = [column for column, at in cols.ready_on[r][k] if at > quarter]
                 if late:
                     lp.at_most(late + moving, float(len(moves)))
-    return constant - lp.upper_bound() - 0.01 * R  # and a cent per role for the objective's rounding
+    return _uncoverable_constant(table, scenario) - lp.upper_bound() - 0.01 * R  # and a cent per role for the objective's rounding

@@ -111,6 +111,56 @@ class _TableChecker:
             )
 
 
+def _text_column(checker: _TableChecker, name: str, f, col: pd.Series, blank: pd.Series, optional: bool,
+                 choices) -> pd.Series:
+    """Text (or one of ``choices``): stripped; blank is None where optional, else ''."""
+    values = _text(col)
+    if optional:
+        values = values.where(~blank, None)
+    else:
+        values = values.where(~blank, "" if not f.is_required() else None)
+    if choices is not None:
+        bad = ~blank & ~values.isin(choices)
+        checker.add(bad, name, lambda v, c=choices: f"must be one of {', '.join(c)}, got {v!r}")
+    return values.astype(object)
+
+
+def _bool_column(checker: _TableChecker, name: str, col: pd.Series, blank: pd.Series) -> pd.Series:
+    text = col.astype("string").str.strip().str.lower()
+    is_true, is_false = text.isin(_TRUE), text.isin(_FALSE)
+    bad = ~blank & ~is_true.fillna(False) & ~is_false.fillna(False)
+    checker.add(bad, name, lambda v: f"must be true or false, got {v!r}")
+    return is_true.fillna(False).astype(bool)
+
+
+def _number_column(checker: _TableChecker, name: str, f, col: pd.Series, blank: pd.Series, optional: bool,
+                   kind: str) -> pd.Series:
+    """A whole (``kind`` "int") or real number: finite, within LARGEST_NUMBER and the field's bounds."""
+    meta = {type(m): m for m in f.metadata}
+    flag = pd.Series(pd.api.types.is_bool_dtype(col), index=col.index)  # True is not the number 1 here
+    if col.dtype == object:
+        flag = col.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool)
+    numbers = pd.to_numeric(col.where(~blank & ~flag), errors="coerce")
+    bad_type = ~blank & numbers.isna()
+    checker.add(bad_type, name, lambda v, k=kind: f"must be a {'whole ' if k == 'int' else ''}number, got {v!r}")
+    if kind == "int":
+        frac = ~blank & ~bad_type & (numbers != np.floor(numbers))
+        checker.add(frac, name, lambda v: f"must be a whole number, got {v!r}")
+    ok = ~blank & ~bad_type
+    huge = ok & ~(numbers.abs() <= LARGEST_NUMBER)
+    checker.add(huge, name, lambda v: f"must be a finite number within ±{LARGEST_NUMBER:g}, got {v!r}")
+    ok, numbers = ok & ~huge, numbers.where(~huge)
+    lo = meta[at.Ge].ge if at.Ge in meta else None
+    hi = meta[at.Le].le if at.Le in meta else None
+    if lo is not None and hi is not None:
+        checker.add(ok & ((numbers < lo) | (numbers > hi)), name, lambda v, a=lo, b=hi: f"must be between {a} and {b}, got {v}")
+    elif lo is not None:
+        checker.add(ok & (numbers < lo), name, lambda v, a=lo: f"must be at least {a}, got {v}")
+    if kind == "int":
+        return numbers.round().astype("Int64") if optional else numbers.fillna(0).round().astype("int64")
+    return numbers.astype("float64") if optional else numbers.fillna(0.0).astype("float64")
+
+
 def coerce_table(
     spec: TableSpec, raw: pd.DataFrame, file: str | None = None, row_offset: int = 2
 ) -> tuple[pd.DataFrame, list[Issue]]:
@@ -140,47 +190,12 @@ def coerce_table(
         blank = _blank(col)
         if f.is_required() and not optional:
             checker.add(blank, name, "is empty but required")
-        meta = {type(m): m for m in f.metadata}
         if kind in ("str", "literal"):
-            values = _text(col)
-            if optional:
-                values = values.where(~blank, None)
-            else:
-                values = values.where(~blank, "" if not f.is_required() else None)
-            if kind == "literal":
-                bad = ~blank & ~values.isin(choices)
-                checker.add(bad, name, lambda v, c=choices: f"must be one of {', '.join(c)}, got {v!r}")
-            out[name] = values.astype(object)
+            out[name] = _text_column(checker, name, f, col, blank, optional, choices if kind == "literal" else None)
         elif kind == "bool":
-            text = col.astype("string").str.strip().str.lower()
-            is_true, is_false = text.isin(_TRUE), text.isin(_FALSE)
-            bad = ~blank & ~is_true.fillna(False) & ~is_false.fillna(False)
-            checker.add(bad, name, lambda v: f"must be true or false, got {v!r}")
-            out[name] = is_true.fillna(False).astype(bool)
+            out[name] = _bool_column(checker, name, col, blank)
         else:
-            flag = pd.Series(pd.api.types.is_bool_dtype(col), index=col.index)  # True is not the number 1 here
-            if col.dtype == object:
-                flag = col.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool)
-            numbers = pd.to_numeric(col.where(~blank & ~flag), errors="coerce")
-            bad_type = ~blank & numbers.isna()
-            checker.add(bad_type, name, lambda v, k=kind: f"must be a {'whole ' if k == 'int' else ''}number, got {v!r}")
-            if kind == "int":
-                frac = ~blank & ~bad_type & (numbers != np.floor(numbers))
-                checker.add(frac, name, lambda v: f"must be a whole number, got {v!r}")
-            ok = ~blank & ~bad_type
-            huge = ok & ~(numbers.abs() <= LARGEST_NUMBER)
-            checker.add(huge, name, lambda v: f"must be a finite number within ±{LARGEST_NUMBER:g}, got {v!r}")
-            ok, numbers = ok & ~huge, numbers.where(~huge)
-            lo = meta[at.Ge].ge if at.Ge in meta else None
-            hi = meta[at.Le].le if at.Le in meta else None
-            if lo is not None and hi is not None:
-                checker.add(ok & ((numbers < lo) | (numbers > hi)), name, lambda v, a=lo, b=hi: f"must be between {a} and {b}, got {v}")
-            elif lo is not None:
-                checker.add(ok & (numbers < lo), name, lambda v, a=lo: f"must be at least {a}, got {v}")
-            if kind == "int":
-                out[name] = numbers.round().astype("Int64") if optional else numbers.fillna(0).round().astype("int64")
-            else:
-                out[name] = numbers.astype("float64") if optional else numbers.fillna(0.0).astype("float64")
+            out[name] = _number_column(checker, name, f, col, blank, optional, kind)
     for extra in raw.columns:
         if extra not in out.columns:
             out[extra] = raw[extra]

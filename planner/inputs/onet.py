@@ -442,15 +442,39 @@ def onet_organisation(
     if horizon_quarters < 1:
         raise ValueError("horizon_quarters must be at least 1")
     frames, mean_lv = _import(skills_path, occupations_path, importance_threshold, 0.0)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed)  # drawn from in this order: roles, vacancies, people, skill levels
     roles = _choose_roles(frames["roles"], n_roles, rng).reset_index(drop=True)
     roles["critical"] = _mark_critical(roles, mean_lv, critical_share if critical_share > 0 else 1e-9).astype(bool)
     crit = np.flatnonzero(roles["critical"].to_numpy())
     staff = np.flatnonzero(~roles["critical"].to_numpy())
     if not len(staff):
         raise ValueError("critical_share leaves no non-critical role for the rest of the workforce")
+    held, quarter = _vacancies(crit, horizon_quarters, rng)
+    if n_employees < len(held) + len(staff):
+        raise ValueError(f"{n_employees} employees are too few: need at least {len(held) + len(staff)} "
+                         f"({len(held)} incumbents and one per non-critical role)")
+    employees, strength, is_incumbent = _people(roles, crit, staff, held, quarter, n_employees, rng)
+    req = frames["role_requirements"][frames["role_requirements"]["role_id"].isin(set(roles["role_id"]))].reset_index(drop=True)
+    employee_skills = _skill_levels(roles, req, employees, strength, is_incumbent, rng)
+    skills = frames["skills"][frames["skills"]["skill_id"].isin(set(req["skill_id"]))].reset_index(drop=True)
+    interventions, effects = _two_interventions_per_skill(skills)
+    out = {
+        "skills": skills,
+        "employees": employees,
+        "employee_skills": employee_skills,
+        "roles": roles,
+        "role_requirements": req,
+        "interventions": interventions,
+        "intervention_effects": effects,
+        "family_moves": _family_moves(roles),
+    }
+    return {name: _contract(name, out[name]) for name in TABLES}
 
-    # Vacancies and incumbents of the critical roles.
+
+def _vacancies(crit: np.ndarray, horizon_quarters: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """About 15% of the critical roles vacant now (quarter 0), half the rest vacant in a random quarter
+    of the horizon, the others with no known vacancy (-1). Returns the held critical roles and each
+    critical role's vacancy quarter."""
     n_crit = len(crit)
     order = rng.permutation(n_crit)
     n_vacant = round(0.15 * n_crit)
@@ -461,12 +485,14 @@ def onet_organisation(
     rest = order[n_vacant:]
     soon = rest[: len(rest) // 2]
     quarter[soon] = rng.integers(min(1, horizon_quarters - 1), horizon_quarters, len(soon))
-    held = crit[~vacant]
-    if n_employees < len(held) + len(staff):
-        raise ValueError(f"{n_employees} employees are too few: need at least {len(held) + len(staff)} "
-                         f"({len(held)} incumbents and one per non-critical role)")
+    return crit[~vacant], quarter
 
-    # Who holds which role: incumbents first, then one per staff role, the rest by the pyramid.
+
+def _people(roles: pd.DataFrame, crit: np.ndarray, staff: np.ndarray, held: np.ndarray, quarter: np.ndarray,
+            n_employees: int, rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Who holds which role (incumbents first, then one per staff role, the rest by the grade pyramid)
+    and their ratings; sets ``roles``' vacancy_quarter and incumbent_id. Returns the employees, each
+    one's latent strength and whether they are an incumbent."""
     weights = 2.0 ** (6 - roles["level"].to_numpy()[staff])
     extra = rng.multinomial(n_employees - len(held) - len(staff), weights / weights.sum())
     role_of = np.concatenate([held, staff, np.repeat(staff, extra)])
@@ -506,16 +532,20 @@ def onet_organisation(
         "open_to_move": rng.random(n) < 0.85,
         "aspirations": np.where(aspire, r["family"].to_numpy(), ""),
     })
+    return employees, strength, is_incumbent
 
-    # Skill levels around the requirements of the own role and of the family's critical roles.
-    chosen = set(roles["role_id"])
-    req = frames["role_requirements"][frames["role_requirements"]["role_id"].isin(chosen)].reset_index(drop=True)
+
+def _skill_levels(roles: pd.DataFrame, req: pd.DataFrame, employees: pd.DataFrame, strength: np.ndarray,
+                  is_incumbent: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
+    """Skill levels around the requirements of each person's own role and, one level below, of their
+    family's critical roles; plus personal strength and noise; zero levels left out."""
     own = req.rename(columns={"role_id": "own_role", "level": "base"})
     crit_req = req.merge(roles[["role_id", "family", "critical"]], on="role_id")
     crit_req = crit_req[crit_req["critical"]].groupby(["family", "skill_id"], as_index=False)["level"].max()
     crit_req["base"] = (crit_req["level"] - 1).clip(lower=0)
-    person = pd.DataFrame({"employee_id": ids, "own_role": r["role_id"].to_numpy(), "family": r["family"].to_numpy(),
-                           "pos": np.arange(n)})
+    family_of = roles.set_index("role_id")["family"]
+    person = pd.DataFrame({"employee_id": employees["employee_id"], "own_role": employees["role_id"],
+                           "family": employees["role_id"].map(family_of).to_numpy(), "pos": np.arange(len(employees))})
     keep = ["employee_id", "pos", "skill_id", "base"]
     mine = person.merge(own, on="own_role")[keep]
     family = person.merge(crit_req[["family", "skill_id", "base"]], on="family")[keep]
@@ -525,10 +555,11 @@ def onet_organisation(
     noise = rng.normal(0, 0.55, len(cells))
     level = np.clip(np.rint(cells["base"].to_numpy() + shift[cells["pos"].to_numpy()] + noise), 0, 5).astype("int64")
     employee_skills = pd.DataFrame({"employee_id": cells["employee_id"], "skill_id": cells["skill_id"], "level": level})
-    employee_skills = employee_skills[employee_skills["level"] > 0]
+    return employee_skills[employee_skills["level"] > 0]
 
-    # Two interventions per required skill.
-    skills = frames["skills"][frames["skills"]["skill_id"].isin(set(req["skill_id"]))].reset_index(drop=True)
+
+def _two_interventions_per_skill(skills: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per skill, a one-quarter course 0 -> 3 and a two-quarter advanced step 3 -> 5 (its kind by skill group)."""
     rows, effects = [], []
     for s in skills.itertuples(index=False):
         basic, advanced = f"I-{s.skill_id}-1", f"I-{s.skill_id}-2"
@@ -540,19 +571,13 @@ def onet_organisation(
     interventions["seats_per_quarter"] = pd.array([pd.NA] * len(interventions), dtype="Int64")
     interventions["earliest_start_quarter"] = 0
     interventions["latest_start_quarter"] = pd.array([pd.NA] * len(interventions), dtype="Int64")
+    return interventions, pd.DataFrame(effects, columns=["intervention_id", "skill_id", "min_level", "to_level"])
 
+
+def _family_moves(roles: pd.DataFrame) -> pd.DataFrame:
+    """Each family feeds itself and Management Occupations."""
     families = sorted(set(roles["family"]))
     moves = [(f, f) for f in families]
     if MANAGEMENT in families:
         moves += [(f, MANAGEMENT) for f in families if f != MANAGEMENT]
-    out = {
-        "skills": skills,
-        "employees": employees,
-        "employee_skills": employee_skills,
-        "roles": roles,
-        "role_requirements": req,
-        "interventions": interventions,
-        "intervention_effects": pd.DataFrame(effects, columns=["intervention_id", "skill_id", "min_level", "to_level"]),
-        "family_moves": pd.DataFrame(moves, columns=["from_family", "to_family"]),
-    }
-    return {name: _contract(name, out[name]) for name in TABLES}
+    return pd.DataFrame(moves, columns=["from_family", "to_family"])

@@ -129,46 +129,21 @@ def _cascades(problem: Problem, org: Organisation) -> None:
     problem.possible_needs = {r: sorted(qs) for r, qs in possible.items() if len(qs) > 1}
 
 
-def build_problem(org: Organisation, scenario: Scenario, baseline=None, prune: bool = True,
-                  pairs: pd.DataFrame | None = None) -> Problem:
-    """Prepare the problem data for ``scenario`` on ``org`` (see the module docstring for the pruning).
-
-    Locked starts and a ``baseline`` plan's starts are kept even where pruning would drop them (when
-    they can start at all), so that the model can honour the lock or price the change exactly.
-    ``prune=False`` keeps every start of every intervention for every employee (the unpruned full
-    model, for tests that prove the pruning exact). ``pairs`` restricts the slate candidates to the
-    given eligible (employee_id, role_id) rows: the large-instance method's restricted model, whose
-    own bound then covers only those candidates."""
-    horizon = scenario.horizon_quarters
-    need = need_quarter(org.roles[org.roles["critical"]], horizon).to_dict()
-    critical = list(need)
-    ext = org.roles.set_index("role_id")["external_hire_cost"].to_dict()
-
-    restricted = pairs is not None
+def _candidate_pairs(org: Organisation, scenario: Scenario, pairs: pd.DataFrame | None) -> pd.DataFrame:
+    """The slate candidates (every eligible pair, or the given ones) with their quality and aspiration fit."""
     pairs = eligible_pairs(org, scenario) if pairs is None else pairs[["employee_id", "role_id"]].reset_index(drop=True)
     quality = candidate_quality(org.employees)
     aspires = aspiration_pairs(org.employees, org.roles)
     pairs["quality"] = pairs["employee_id"].map(quality).astype(float)
     pairs["aspires"] = [(e, r) in aspires for e, r in zip(pairs["employee_id"], pairs["role_id"])]
+    return pairs
 
-    skills = org.employee_skills
-    if restricted:
-        people = set(pairs["employee_id"]) | {lk.employee_id for lk in scenario.locks}
-        people |= {a.employee_id for a in baseline.learning} if baseline is not None else set()
-        skills = skills[skills["employee_id"].isin(people)]
-    current = dict(zip(zip(skills["employee_id"], skills["skill_id"]), skills["level"].astype(int)))
-    reqs: dict[str, list[Target]] = defaultdict(list)
-    for r, k, lv in zip(org.role_requirements["role_id"], org.role_requirements["skill_id"], org.role_requirements["level"]):
-        reqs[r].append((k, int(lv)))
-    unmet = {
-        (e, r): [(k, lv) for k, lv in reqs[r] if current.get((e, k), 0) < lv]
-        for e, r in zip(pairs["employee_id"], pairs["role_id"])
-    }
 
+def _catalogue(org: Organisation) -> dict[str, InterventionInfo]:
     effects: dict[str, list] = defaultdict(list)
     for i, k, lo, hi in zip(*(org.intervention_effects[c] for c in ("intervention_id", "skill_id", "min_level", "to_level"))):
         effects[i].append((k, int(lo), int(hi)))
-    interventions = {
+    return {
         row.intervention_id: InterventionInfo(
             intervention_id=row.intervention_id,
             cost=float(row.cost),
@@ -181,33 +156,17 @@ def build_problem(org: Organisation, scenario: Scenario, baseline=None, prune: b
         )
         for row in org.interventions.itertuples(index=False)
     }
+
+
+def _useful_starts(targets: dict[str, set[Target]], deadline: dict[str, int], current: dict, interventions: dict,
+                   hours: dict, leaves: dict, horizon: int) -> dict[tuple[str, str], list[int]]:
+    """For each employee, the interventions that serve one of their targets (directly or as a
+    prerequisite of one that does, within their hours and with seats at all), each with the quarters
+    it may start in to finish by the employee's deadline (planner.problem.instance.last_start)."""
     achievers: dict[str, list[tuple[str, int]]] = defaultdict(list)  # skill -> [(intervention, to_level)]
     for info in interventions.values():
         for k, _, to in info.effects:
             achievers[k].append((info.intervention_id, to))
-
-    hours = org.employees.set_index("employee_id")["learning_hours_per_quarter"].astype(float).to_dict()
-    leaves = org.employees.set_index("employee_id")["leave_quarter"].dropna().astype(int).to_dict()
-    targets: dict[str, set[Target]] = defaultdict(set)
-    deadline: dict[str, int] = defaultdict(int)
-    for (e, r), gaps in unmet.items():
-        if gaps:
-            targets[e].update(gaps)
-            deadline[e] = max(deadline[e], need[r])
-
-    if not prune:
-        everything = {(k, lv) for k in org.skills["skill_id"] for lv in range(1, 6)}
-        targets = defaultdict(set, {e: set(everything) for e in hours})
-        deadline = defaultdict(int, {e: horizon for e in hours})
-
-    kept: list[tuple[str, str, int]] = [(lk.employee_id, lk.intervention_id, lk.start_quarter) for lk in scenario.locks]
-    if baseline is not None:
-        kept += [(a.employee_id, a.intervention_id, a.start_quarter) for a in baseline.learning]
-    for e, i, t in kept:  # their prerequisites become targets, so enablers stay in the model
-        if i in interventions:
-            targets[e].update((k, lo) for k, lo, _ in interventions[i].effects if current.get((e, k), 0) < lo)
-            deadline[e] = max(deadline[e], t)
-
     starts: dict[tuple[str, str], list[int]] = {}
     for e, wanted in targets.items():
         useful: set[str] = set()
@@ -228,7 +187,73 @@ def build_problem(org: Organisation, scenario: Scenario, baseline=None, prune: b
             quarters = list(range(info.earliest, last_start(info, deadline[e], horizon, leaves.get(e)) + 1))
             if quarters:
                 starts[(e, i)] = quarters
+    return starts
 
+
+def _targets(unmet: dict, need: dict[str, int], kept: list[tuple[str, str, int]], interventions: dict, current: dict,
+             everything: set[Target] | None, employees: list[str], horizon: int) -> tuple[dict, dict]:
+    """What each employee should be able to reach, and by when: their candidacies' gaps by the roles'
+    needs (``everything`` by the horizon when not pruning), and the prerequisites of the ``kept``
+    (locked and baseline) starts, so that their enablers stay in the model."""
+    targets: dict[str, set[Target]] = defaultdict(set)
+    deadline: dict[str, int] = defaultdict(int)
+    for (e, r), gaps in unmet.items():
+        if gaps:
+            targets[e].update(gaps)
+            deadline[e] = max(deadline[e], need[r])
+    if everything is not None:
+        targets = defaultdict(set, {e: set(everything) for e in employees})
+        deadline = defaultdict(int, {e: horizon for e in employees})
+    for e, i, t in kept:
+        if i in interventions:
+            targets[e].update((k, lo) for k, lo, _ in interventions[i].effects if current.get((e, k), 0) < lo)
+            deadline[e] = max(deadline[e], t)
+    return targets, deadline
+
+
+def build_problem(org: Organisation, scenario: Scenario, baseline=None, prune: bool = True,
+                  pairs: pd.DataFrame | None = None) -> Problem:
+    """Prepare the problem data for ``scenario`` on ``org`` (see the module docstring for the pruning).
+
+    Locked starts and a ``baseline`` plan's starts are kept even where pruning would drop them (when
+    they can start at all), so that the model can honour the lock or price the change exactly.
+    ``prune=False`` keeps every start of every intervention for every employee (the unpruned full
+    model, for tests that prove the pruning exact). ``pairs`` restricts the slate candidates to the
+    given eligible (employee_id, role_id) rows: the large-instance method's restricted model, whose
+    own bound then covers only those candidates.
+
+    Phases: candidates, their skill gaps, the catalogue, each employee's targets and deadline, the
+    useful starts, then locked and baseline starts, backfill cascades and reachability."""
+    horizon = scenario.horizon_quarters
+    need = need_quarter(org.roles[org.roles["critical"]], horizon).to_dict()
+    critical = list(need)
+    ext = org.roles.set_index("role_id")["external_hire_cost"].to_dict()
+    restricted = pairs is not None
+    pairs = _candidate_pairs(org, scenario, pairs)
+
+    skills = org.employee_skills
+    if restricted:
+        people = set(pairs["employee_id"]) | {lk.employee_id for lk in scenario.locks}
+        people |= {a.employee_id for a in baseline.learning} if baseline is not None else set()
+        skills = skills[skills["employee_id"].isin(people)]
+    current = dict(zip(zip(skills["employee_id"], skills["skill_id"]), skills["level"].astype(int)))
+    reqs: dict[str, list[Target]] = defaultdict(list)
+    for r, k, lv in zip(org.role_requirements["role_id"], org.role_requirements["skill_id"], org.role_requirements["level"]):
+        reqs[r].append((k, int(lv)))
+    unmet = {
+        (e, r): [(k, lv) for k, lv in reqs[r] if current.get((e, k), 0) < lv]
+        for e, r in zip(pairs["employee_id"], pairs["role_id"])
+    }
+    interventions = _catalogue(org)
+    hours = org.employees.set_index("employee_id")["learning_hours_per_quarter"].astype(float).to_dict()
+    leaves = org.employees.set_index("employee_id")["leave_quarter"].dropna().astype(int).to_dict()
+
+    kept: list[tuple[str, str, int]] = [(lk.employee_id, lk.intervention_id, lk.start_quarter) for lk in scenario.locks]
+    if baseline is not None:
+        kept += [(a.employee_id, a.intervention_id, a.start_quarter) for a in baseline.learning]
+    everything = None if prune else {(k, lv) for k in org.skills["skill_id"] for lv in range(1, 6)}
+    targets, deadline = _targets(unmet, need, kept, interventions, current, everything, list(hours), horizon)
+    starts = _useful_starts(targets, deadline, current, interventions, hours, leaves, horizon)
     for e, i, t in kept:
         if i in interventions and e in hours and startable(interventions[i], t, horizon, leaves.get(e)):
             starts[(e, i)] = sorted(set(starts.get((e, i), [])) | {t})

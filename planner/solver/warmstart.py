@@ -69,6 +69,94 @@ def _develop_alone(p: Problem, ledger: _Ledger, e: str, r: str, need: int, time_
     return [(i, t) for (_, i, t), var in v.starts() if solver.boolean_value(var) and (i, t) not in booked]
 
 
+class _Cover:
+    """The state of :func:`cover_more`: the slates being changed, the development booked, and the moves."""
+
+    def __init__(self, org: Organisation, scenario: Scenario, problem: Problem, slates, starts, tries_per_role: int,
+                 time_limit: float):
+        p = self.p = problem
+        self.depth, self.cap = scenario.policy.bench_depth, scenario.policy.max_slates_per_employee
+        self.tries_per_role, self.time_limit = tries_per_role, time_limit
+        self.ledger = _Ledger(p)
+        for e, i, t in starts:
+            self.ledger.book(e, i, t)
+        self.leaves = org.employees.set_index("employee_id")["leave_quarter"].dropna().astype(int).to_dict()
+        self.pinned = {(pin.employee_id, pin.role_id) for pin in scenario.pins}
+        self.vetoed = {(v.employee_id, v.role_id) for v in scenario.vetoes}
+        self.incumbents = set(p.incumbent_of.values())
+        self.fixed_roles = {pin.role_id for pin in scenario.pins if pin.rank}  # ranks there must not shift
+        self.slate: dict[str, list[str]] = defaultdict(list)
+        for e, r, k in sorted(slates, key=lambda s: (s[1], s[2])):
+            self.slate[r].append(e)
+        self.count: dict[str, int] = defaultdict(int)
+        for e, _, _ in slates:
+            self.count[e] += 1
+        self.cost = dict(zip(zip(p.pairs["employee_id"], p.pairs["role_id"]), p.pairs["dev_cost"]))
+        self.by_role = p.pairs[p.pairs["reachable"]].groupby("role_id")["employee_id"].agg(list).to_dict()
+
+    def needs(self) -> dict[str, int]:
+        return effective_need(self.p.need, self.p.incumbent_of, {people[0]: r for r, people in self.slate.items() if people})
+
+    def ready(self, e: str, r: str, need: int) -> bool:
+        deadline = min(need, self.leaves.get(e, self.p.horizon))
+        return all(self.ledger.level(e, k, deadline) >= lv for k, lv in self.p.unmet[(e, r)])
+
+    def first_of(self, person: str | None) -> str | None:
+        return next((u for u, people in self.slate.items() if people and people[0] == person), None)
+
+    def new_first(self, r: str, need: int) -> bool:
+        """Put at rank 1 of ``r`` the cheapest candidate who is, or can be made, ready by ``need``."""
+        current = self.slate[r]
+        if r in self.fixed_roles or (current and (current[0], r) in self.pinned):
+            return False
+        firsts = {people[0] for people in self.slate.values() if people}
+        options = sorted(self.by_role.get(r, []), key=lambda e: (self.cost.get((e, r), np.inf), e))
+        tried = 0
+        for e in options:
+            if (e, r) in self.vetoed or e in self.incumbents or e in firsts or (e not in current and self.count[e] >= self.cap):
+                continue
+            if e not in current and any((x, r) in self.pinned for x in current[self.depth - 1:]):
+                continue  # a pin on the last rank would fall off
+            if tried >= self.tries_per_role:
+                return False
+            tried += 1
+            found = [] if self.ready(e, r, need) else _develop_alone(self.p, self.ledger, e, r, need, self.time_limit)
+            if found is None:
+                continue
+            self.place_first(e, r, found)
+            return True
+        return False
+
+    def place_first(self, e: str, r: str, development: list[tuple[str, int]]) -> None:
+        for i, t in development:
+            self.ledger.book(e, i, t)
+        current = self.slate[r]
+        if e in current:
+            current.remove(e)
+        else:
+            self.count[e] += 1
+        current.insert(0, e)
+        for dropped in current[self.depth:]:
+            self.count[dropped] -= 1
+        del current[self.depth:]
+
+    def run(self):
+        p = self.p
+        for r in sorted(p.critical_roles, key=lambda r: -p.external_cost[r]):
+            need = self.needs()
+            if self.slate[r] and self.ready(self.slate[r][0], r, need[r]):
+                continue
+            up = self.first_of(p.incumbent_of.get(r))
+            if need[r] < p.need[r] and up is not None and self.new_first(up, need[up]):
+                need = self.needs()
+                if self.slate[r] and self.ready(self.slate[r][0], r, need[r]):
+                    continue
+            self.new_first(r, need[r])
+        new_slates = [(e, r, k) for r, people in self.slate.items() for k, e in enumerate(people, start=1)]
+        new_starts = [(e, i, t) for e, items in self.ledger.booked.items() for i, t in items]
+        return new_slates, new_starts
+
+
 def cover_more(org: Organisation, scenario: Scenario, problem: Problem,
                slates: list[tuple[str, str, int]], starts: list[tuple[str, str, int]],
                tries_per_role: int = 3, time_limit: float = 1.0):
@@ -82,78 +170,4 @@ def cover_more(org: Organisation, scenario: Scenario, problem: Problem,
       that role gets a different first successor who is ready in time (the incumbent moves to rank 2);
     - develop or replace: the role's first successor is not ready in time; a candidate who can be
       made ready takes rank 1."""
-    p, depth, cap = problem, scenario.policy.bench_depth, scenario.policy.max_slates_per_employee
-    ledger = _Ledger(p)
-    for e, i, t in starts:
-        ledger.book(e, i, t)
-    leaves = org.employees.set_index("employee_id")["leave_quarter"].dropna().astype(int).to_dict()
-    pinned = {(pin.employee_id, pin.role_id) for pin in scenario.pins}
-    vetoed = {(v.employee_id, v.role_id) for v in scenario.vetoes}
-    incumbents = set(p.incumbent_of.values())
-    fixed_roles = {pin.role_id for pin in scenario.pins if pin.rank}  # ranks there must not shift
-
-    slate: dict[str, list[str]] = defaultdict(list)
-    for e, r, k in sorted(slates, key=lambda s: (s[1], s[2])):
-        slate[r].append(e)
-    count: dict[str, int] = defaultdict(int)
-    for e, _, _ in slates:
-        count[e] += 1
-
-    def needs() -> dict[str, int]:
-        return effective_need(p.need, p.incumbent_of, {people[0]: r for r, people in slate.items() if people})
-
-    def ready(e: str, r: str, need: int) -> bool:
-        deadline = min(need, leaves.get(e, p.horizon))
-        return all(ledger.level(e, k, deadline) >= lv for k, lv in p.unmet[(e, r)])
-
-    cost = dict(zip(zip(p.pairs["employee_id"], p.pairs["role_id"]), p.pairs["dev_cost"]))
-    by_role = p.pairs[p.pairs["reachable"]].groupby("role_id")["employee_id"].agg(list).to_dict()
-
-    def new_first(r: str, need: int) -> bool:
-        """Put at rank 1 of ``r`` the cheapest candidate who is, or can be made, ready by ``need``."""
-        current = slate[r]
-        if r in fixed_roles or (current and (current[0], r) in pinned):
-            return False
-        firsts = {people[0] for people in slate.values() if people}
-        options = sorted(by_role.get(r, []), key=lambda e: (cost.get((e, r), np.inf), e))
-        tried = 0
-        for e in options:
-            if (e, r) in vetoed or e in incumbents or e in firsts or (e not in current and count[e] >= cap):
-                continue
-            if e not in current and any((x, r) in pinned for x in current[depth - 1:]):
-                continue  # a pin on the last rank would fall off
-            if tried >= tries_per_role:
-                return False
-            tried += 1
-            found = [] if ready(e, r, need) else _develop_alone(p, ledger, e, r, need, time_limit)
-            if found is None:
-                continue
-            for i, t in found:
-                ledger.book(e, i, t)
-            if e in current:
-                current.remove(e)
-            else:
-                count[e] += 1
-            current.insert(0, e)
-            for dropped in current[depth:]:
-                count[dropped] -= 1
-            del current[depth:]
-            return True
-        return False
-
-    def first_of(person: str | None) -> str | None:
-        return next((u for u, people in slate.items() if people and people[0] == person), None)
-
-    for r in sorted(p.critical_roles, key=lambda r: -p.external_cost[r]):
-        need = needs()
-        if slate[r] and ready(slate[r][0], r, need[r]):
-            continue
-        up = first_of(p.incumbent_of.get(r))
-        if need[r] < p.need[r] and up is not None and new_first(up, need[up]):
-            need = needs()
-            if slate[r] and ready(slate[r][0], r, need[r]):
-                continue
-        new_first(r, need[r])
-    new_slates = [(e, r, k) for r, people in slate.items() for k, e in enumerate(people, start=1)]
-    new_starts = [(e, i, t) for e, items in ledger.booked.items() for i, t in items]
-    return new_slates, new_starts
+    return _Cover(org, scenario, problem, slates, starts, tries_per_role, time_limit).run()
