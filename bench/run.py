@@ -154,7 +154,7 @@ def run_child(args) -> None:
     try:
         t0 = time.perf_counter()
         import planner
-        from planner.synthetic.generate import generate_organisation, suggested_budget, write_dataset_csv
+        from planner import generate_organisation, suggested_budget
         from planner.contract.scenario import Budget, Scenario, SolverConfig
         rec.phase("import", time.perf_counter() - t0)
 
@@ -168,7 +168,7 @@ def run_child(args) -> None:
         rec.set(budget=budget)
         data = work / "data"
         t0 = time.perf_counter()
-        write_dataset_csv(frames, data)
+        planner.write_dataset(frames, data)
         rec.phase("write_csv", time.perf_counter() - t0)
         del frames
 

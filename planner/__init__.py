@@ -14,8 +14,6 @@ Importing ``planner`` does not import OR-Tools; :func:`solve` loads it when call
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
 from typing import Optional
 
 from planner.evaluation.checker import CheckReport, check_plan
@@ -24,99 +22,69 @@ from planner.contract.errors import InputError, Issue, PlanningError
 from planner.contract.plan import Kpis, Plan, read_plan, write_plan
 from planner.contract.scenario import Scenario, load_scenario
 from planner.store import PlanStore
-from planner.workflow import Destination, Outcome, SolveRun, solve_check_save
-from planner.version import __version__
+from planner.inputs.loading import (check_scenario, load, load_dataset, organisation_from_records, scenario_organisation,
+                                    validate)
+from planner.workflow import Destination, Outcome, SolveRun, solve, solve_check_save
+from planner.version import __version__  # noqa: F401 - planner.__version__
+
+# The rest of the API, imported on first use (PEP 562) so that ``import planner`` stays light:
+# name -> (module, attribute).
+_ON_FIRST_USE = {
+    # the data contract's models and tables
+    "TABLES": ("planner.contract.domain", "TABLES"),
+    "Budget": ("planner.contract.scenario", "Budget"),
+    "BudgetChange": ("planner.contract.scenario", "BudgetChange"),
+    "CriticalChange": ("planner.contract.scenario", "CriticalChange"),
+    "EmployeeLeaves": ("planner.contract.scenario", "EmployeeLeaves"),
+    "InterventionChange": ("planner.contract.scenario", "InterventionChange"),
+    "Lock": ("planner.contract.scenario", "Lock"),
+    "Pin": ("planner.contract.scenario", "Pin"),
+    "Policy": ("planner.contract.scenario", "Policy"),
+    "SolverConfig": ("planner.contract.scenario", "SolverConfig"),
+    "VacancyChange": ("planner.contract.scenario", "VacancyChange"),
+    "Veto": ("planner.contract.scenario", "Veto"),
+    "Weights": ("planner.contract.scenario", "Weights"),
+    "write_table": ("planner.contract.tables", "write_table"),
+    # inputs and synthetic organisations
+    "write_dataset": ("planner.inputs.files", "write_dataset"),
+    "write_template": ("planner.inputs.template", "write_template"),
+    "import_onet": ("planner.inputs.onet", "import_onet"),
+    "onet_organisation": ("planner.inputs.onet", "onet_organisation"),
+    "generate_organisation": ("planner.synthetic.generate", "generate_organisation"),
+    "suggested_budget": ("planner.synthetic.generate", "suggested_budget"),
+    "make_sample": ("planner.synthetic.generate", "make_sample"),
+    "check_name": ("planner.store", "check_name"),
+    # analyses of a plan
+    "Comparison": ("planner.analyses.comparison", "Comparison"),
+    "KPI_BETTER": ("planner.analyses.comparison", "KPI_BETTER"),
+    "explain_slates": ("planner.analyses.explain", "explain_slates"),
+    "explain_uncovered": ("planner.analyses.explain", "explain_uncovered"),
+    "marginal_value_of_money": ("planner.analyses.explain", "marginal_value_of_money"),
+    "simulate_attrition": ("planner.analyses.attrition", "simulate"),
+    "coverage_probability": ("planner.analyses.attrition", "coverage_probability"),
+    "parse_range": ("planner.analyses.frontier", "parse_range"),
+    "save_frontier": ("planner.analyses.frontier", "save_frontier"),
+    "load_frontiers": ("planner.analyses.frontier", "load_frontiers"),
+}
 
 __all__ = [
     "CheckReport", "Destination", "InputError", "Issue", "Kpis", "Organisation", "Outcome", "Plan", "PlanStore", "PlanningError",
     "Scenario", "SolveRun", "solve_check_save",
-    "check", "compare", "load", "load_dataset", "load_scenario", "organisation_from_records", "read_plan", "scenario_organisation", "solve", "sweep",
-    "validate", "write_plan",
+    "check", "check_scenario", "compare", "load", "load_dataset", "load_scenario", "organisation_from_records", "read_plan",
+    "scenario_organisation", "solve", "sweep", "validate", "write_plan",
+    *_ON_FIRST_USE,
 ]
 
 
-def organisation_from_records(source: str = "<memory>", **tables) -> Organisation:
-    """An Organisation from lists of row models (``planner.contract.domain.Employee`` ...) or dicts per
-    table, validated like files. Raises InputError listing every problem."""
-    from planner.inputs.checks import organisation_from_records as _build
+def __getattr__(name: str):
+    if name in _ON_FIRST_USE:
+        import importlib
 
-    return _build(source=source, **tables)
-
-
-def load_dataset(path: str | Path) -> Organisation:
-    """Read and validate a dataset (a folder of CSV / Parquet / Excel tables, or one .xlsx workbook)."""
-    from planner.inputs.files import load_dataset as _load
-
-    return _load(path)
-
-
-def check_scenario(org: Organisation, scenario: Scenario) -> list[Issue]:
-    """Problems that only show when a dataset meets a scenario: a vacancy beyond the horizon, a pin,
-    veto or lock naming someone or something that does not exist."""
-    from planner.inputs.changes import check_overrides
-    from planner.inputs.checks import check_against_scenario
-
-    return check_against_scenario(org, scenario) + check_overrides(org, scenario)
-
-
-def scenario_organisation(scenario: Scenario, base: Optional[Organisation] = None) -> Organisation:
-    """The organisation a scenario plans: its dataset (or ``base``) with the scenario's changes applied,
-    checked against the scenario. Raises InputError listing every problem."""
-    from planner.inputs.changes import apply_changes
-
-    org = apply_changes(base if base is not None else load_dataset(scenario.dataset), scenario)
-    errors = [i for i in check_scenario(org, scenario) if i.severity == "error"]
-    if errors:
-        raise InputError(errors)
-    return org
-
-
-def load(scenario_path: str | Path) -> tuple[Organisation, Scenario]:
-    """Load a scenario file (following ``extends``) and its dataset with the scenario's changes applied.
-    Raises InputError listing every problem."""
-    scenario = load_scenario(scenario_path)
-    return scenario_organisation(scenario), scenario
-
-
-def validate(path: str | Path) -> list[Issue]:
-    """Every problem (errors and warnings) in a dataset folder/workbook or a scenario file and its dataset."""
-    path = Path(path)
-    try:
-        if path.suffix.lower() in (".yaml", ".yml"):
-            org, _ = load(path)
-            return org.warnings
-        return load_dataset(path).warnings
-    except InputError as exc:
-        return exc.issues
-
-
-def solve(
-    scenario: Scenario,
-    org: Optional[Organisation] = None,
-    on_progress=None,
-    stop: Optional[threading.Event] = None,
-    scenario_file: Optional[str] = None,
-    baseline: Optional[Plan] = None,
-    baseline_name: Optional[str] = None,
-    method: str = "cp-sat",
-    on_phase=None,
-) -> Plan:
-    """Solve ``scenario``. ``org`` is the organisation as the scenario plans it (from :func:`load`, changes
-    applied); without it the scenario's dataset is loaded and its changes applied. ``on_progress``
-    receives :class:`planner.solver.solve.Progress` updates; setting ``stop`` ends the search with the
-    best plan so far. With a ``baseline`` plan, the solve changes as few of its decisions as it must.
-    ``method="greedy"`` returns the readiness-ranking baseline instead of optimising. ``on_phase(name,
-    seconds)`` is told how long each phase of the solve took (see planner.solver.solve.solve)."""
-    from planner.solver.solve import solve as _solve
-
-    if org is None:
-        org = scenario_organisation(scenario)
-    else:
-        errors = [i for i in check_scenario(org, scenario) if i.severity == "error"]
-        if errors:
-            raise InputError(errors)
-    return _solve(org, scenario, on_progress=on_progress, stop=stop, scenario_file=scenario_file,
-                  baseline=baseline, baseline_name=baseline_name, method=method, on_phase=on_phase)
+        module, attribute = _ON_FIRST_USE[name]
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'planner' has no attribute {name!r}")
 
 
 def compare(plans: list[Plan], labels: Optional[list[str]] = None):

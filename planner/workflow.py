@@ -23,6 +23,36 @@ from planner.evaluation.checker import CheckReport, check_plan
 State = Literal["running", "saved", "no_plan", "rejected", "failed"]
 
 
+def solve(
+    scenario: Scenario,
+    org: Optional[Organisation] = None,
+    on_progress=None,
+    stop: Optional[threading.Event] = None,
+    scenario_file: Optional[str] = None,
+    baseline: Optional[Plan] = None,
+    baseline_name: Optional[str] = None,
+    method: str = "cp-sat",
+    on_phase=None,
+) -> Plan:
+    """Solve ``scenario``. ``org`` is the organisation as the scenario plans it (from :func:`load`, changes
+    applied); without it the scenario's dataset is loaded and its changes applied. ``on_progress``
+    receives :class:`planner.solver.solve.Progress` updates; setting ``stop`` ends the search with the
+    best plan so far. With a ``baseline`` plan, the solve changes as few of its decisions as it must.
+    ``method="greedy"`` returns the readiness-ranking baseline instead of optimising. ``on_phase(name,
+    seconds)`` is told how long each phase of the solve took (see planner.solver.solve.solve)."""
+    from planner.inputs.loading import check_scenario, scenario_organisation
+    from planner.solver.solve import solve as _solve
+
+    if org is None:
+        org = scenario_organisation(scenario)
+    else:
+        errors = [i for i in check_scenario(org, scenario) if i.severity == "error"]
+        if errors:
+            raise InputError(errors)
+    return _solve(org, scenario, on_progress=on_progress, stop=stop, scenario_file=scenario_file,
+                  baseline=baseline, baseline_name=baseline_name, method=method, on_phase=on_phase)
+
+
 @dataclass
 class Destination:
     """Where a checked plan goes: the workspace's plan store (``workspace``, as ``name``, replacing a
@@ -53,13 +83,11 @@ class Outcome:
 
 def solve_check_save(scenario: Scenario, org: Organisation, to: Destination, on_progress=None,
                      stop: Optional[threading.Event] = None, **solve_options) -> Outcome:
-    """Solve (``planner.solve`` with ``solve_options``: scenario_file, baseline, baseline_name,
+    """Solve (:func:`solve` with ``solve_options``: scenario_file, baseline, baseline_name,
     method), check the plan without the solver, then save it to ``to``. Bad input comes back as a
     ``failed`` outcome with its issues; any other error propagates."""
-    import planner
-
     try:
-        plan = planner.solve(scenario, org, on_progress=on_progress, stop=stop, **solve_options)
+        plan = solve(scenario, org, on_progress=on_progress, stop=stop, **solve_options)
     except InputError as exc:
         return Outcome("failed", issues=exc.issues, error=exc)
     if not plan.has_solution:

@@ -411,3 +411,34 @@ def test_objective_part_on_a_fixed_plan(part):
     ctx = PlanContext(parts_org(), parts_scenario(), slates(*sorted(plan["slates"], key=lambda s: (s[1], s[2]))),
                       learning(*plan["learning"]), baseline=BASELINE)
     assert part(ctx, _with_readiness(ctx)) == pytest.approx(EXPECTED_PARTS[part_key(part)], abs=0.01)
+
+
+def solved_controller_plan():
+    """A solved plan of the controller organisation, with its solver's own objective parts."""
+    from factories import solve_checked
+
+    org, sc = with_controller(), make_scenario()
+    return org, sc, solve_checked(org, sc)
+
+
+def test_check_plan_compares_each_objective_part_with_the_solvers():
+    org, sc, plan = solved_controller_plan()
+    assert plan.kpis.solver_objective_parts is not None
+    assert check_plan(org, sc, plan).ok
+    parts = dict(plan.kpis.solver_objective_parts, training_spend=plan.kpis.solver_objective_parts["training_spend"] + 1_000)
+    drifted = plan.model_copy(update={"kpis": plan.kpis.model_copy(update={"solver_objective_parts": parts})})
+    report = check_plan(org, sc, drifted)
+    assert not report.ok and any("training_spend" in m and "the solver" in m for m in report.mismatches)
+
+
+def test_check_plan_rejects_a_plan_that_breaks_a_pin_a_veto_or_a_lock():
+    org, sc, plan = solved_controller_plan()
+    first = next(s for s in plan.slates if s.rank == 1)
+    overrides = [
+        dict(pins=[dict(employee_id=first.employee_id, role_id=first.role_id, rank=2, rationale="t")]),
+        dict(vetoes=[dict(employee_id=first.employee_id, role_id=first.role_id, rationale="t")]),
+        dict(locks=[dict(employee_id="E-BEN", intervention_id="I-MENT", start_quarter=5, rationale="t")]),
+    ]
+    for override, rule in zip(overrides, ("pins", "vetoes", "locks")):
+        report = check_plan(org, make_scenario(**override), plan)
+        assert [v.rule for v in report.violations] == [rule], (rule, report.violations)

@@ -10,7 +10,8 @@ import pytest
 from factories import make_org, make_scenario, solve_checked
 from rich.console import Console
 
-from planner.analyses.comparison import KPI_ROWS, Comparison, compare, render
+from planner.analyses.comparison import KPI_ROWS, Comparison, compare
+from planner.cli.render import render
 from planner.contract.plan import Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry, readiness_category
 
 SLATE_KEYS = ["plan", "role_id", "employee_id", "change", "rank_before", "rank_after", "readiness_before",

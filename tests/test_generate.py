@@ -8,7 +8,10 @@ import pandas as pd
 import pytest
 
 from planner.contract.domain import TABLES
-from planner.synthetic.generate import generate_organisation, main, suggested_budget
+from typer.testing import CliRunner
+
+from planner.cli import app
+from planner.synthetic.generate import generate_organisation, suggested_budget
 from planner.inputs.checks import build_organisation
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -102,12 +105,22 @@ def test_suggested_budget_is_a_round_part_of_the_need():
     assert suggested_budget({name: org.table(name) for name in TABLES}) == budget
 
 
-def test_cli_writes_a_valid_dataset(tmp_path, capsys):
-    main(["--employees", "80", "--critical-roles", "10", "--interventions", "20", "--seed", "3", "--out", str(tmp_path)])
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{name}.csv" for name in TABLES)
-    org = build_organisation(_read_csv_folder(tmp_path))
+def test_cli_writes_a_valid_dataset(tmp_path):
+    out = tmp_path / "org"
+    result = CliRunner().invoke(app, ["generate", "--employees", "80", "--critical-roles", "10", "--interventions", "20",
+                                      "--seed", "3", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.csv" for name in TABLES)
+    org = build_organisation(_read_csv_folder(out))
     assert len(org.employees) == 80 and len(org.critical_roles) == 10
-    assert "80 employees, 10 critical roles" in capsys.readouterr().out
+    assert "80 employees, 10 critical roles" in " ".join(result.output.split())
+
+
+def test_cli_writes_the_bundled_sample_byte_for_byte(tmp_path):
+    result = CliRunner().invoke(app, ["generate", "--sample", "--out", str(tmp_path / "sample")])
+    assert result.exit_code == 0, result.output
+    for name in TABLES:
+        assert (tmp_path / "sample" / f"{name}.csv").read_bytes() == (SAMPLE / f"{name}.csv").read_bytes(), name
 
 
 def test_too_few_employees_for_the_critical_roles_is_refused():

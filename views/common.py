@@ -13,7 +13,7 @@ import streamlit as st
 
 import planner
 from planner import app_support as support
-from planner.contract.errors import InputError, Issue
+from planner import InputError, Issue
 
 APP_DIR = Path(__file__).resolve().parents[1]
 BASELINE = APP_DIR / "scenarios" / "baseline.yaml"

@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 
 import planner
 from planner import app_support as support
-from planner.analyses.frontier import load_frontiers
+from planner import load_frontiers
 from views import common
 
 

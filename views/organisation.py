@@ -9,9 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from planner import app_support as support
-from planner.contract.domain import TABLES
-from planner.contract.errors import InputError
-from planner.inputs.files import write_dataset
+from planner import InputError, TABLES, write_dataset
 from views import common
 
 st.title("Organisation")

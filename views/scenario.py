@@ -9,8 +9,8 @@ import pydantic
 import streamlit as st
 
 from planner import app_support as support
-from planner.contract.errors import InputError
-from planner.contract.scenario import (
+from planner import InputError
+from planner import (
     BudgetChange, CriticalChange, EmployeeLeaves, InterventionChange, Lock, Pin, Policy, VacancyChange, Veto, Weights,
 )
 from views import common

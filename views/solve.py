@@ -8,9 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from planner import app_support as support
-from planner.contract.errors import InputError
-from planner.contract.scenario import SolverConfig
-from planner.store import check_name
+from planner import InputError, SolverConfig, check_name
 from views import common
 
 st.title("Solve")

@@ -37,8 +37,8 @@ from typing import Optional
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
-from rich.table import Table
 
+from planner.contract.tables import write_table
 from planner.contract.plan import Plan
 from planner.contract.scenario import quarter_label
 
@@ -127,14 +127,7 @@ class Comparison(BaseModel):
 
     def write_csv(self, folder: str | Path) -> list[Path]:
         """Write one CSV per table into ``folder`` (created if needed); returns the paths written."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for name, df in self.tables().items():
-            path = folder / f"{name}.csv"
-            df.to_csv(path, index=False)
-            paths.append(path)
-        return paths
+        return [write_table(df, Path(folder) / f"{name}.csv") for name, df in self.tables().items()]
 
 
 def compare(plans: list[Plan], labels: Optional[list[str]] = None) -> Comparison:
@@ -264,93 +257,3 @@ def _spend_by_department(plans: list[Plan], labels: list[str]) -> pd.DataFrame:
     for label, s in spend.items():
         df[label] = s.reindex(departments, fill_value=0.0).astype("float64").to_numpy()
     return df
-
-
-# --- terminal tables -------------------------------------------------------------------------------------
-
-_PERCENT = {"coverage", "budget_used_share", "gap"}
-
-
-def render(comparison: Comparison) -> list[Table]:
-    """Rich tables for the terminal: KPIs with coloured deltas, slate changes, learning changes, spend by
-    quarter and spend by department."""
-    return [_kpi_table(comparison), _slate_table(comparison), _learning_table(comparison),
-            _spend_table(comparison, comparison.spend_by_quarter, "label", "Spend by quarter", "Quarter"),
-            _spend_table(comparison, comparison.spend_by_department, "department", "Spend by department", "Department")]
-
-
-def _number(value, percent: bool = False, sign: bool = False) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
-    if isinstance(value, str):
-        return value
-    sign = sign and value != 0
-    if percent:
-        return f"{value * 100:+.1f} pp" if sign else f"{value * 100:.1f}%"
-    digits = 0 if float(value).is_integer() else 2
-    return f"{value:+,.{digits}f}" if sign else f"{value:,.{digits}f}"
-
-
-def _delta_style(kpi: str, delta: float) -> str:
-    if pd.isna(delta) or delta == 0 or KPI_BETTER[kpi] == 0:
-        return ""
-    return "green" if delta * KPI_BETTER[kpi] > 0 else "red"
-
-
-def _kpi_table(c: Comparison) -> Table:
-    table = Table(title=f"KPIs (reference: {c.reference})")
-    deltas = [f"{label} - {c.reference}" for label in c.plans[1:]]
-    table.add_column("KPI")
-    for col in c.plans + deltas:
-        table.add_column(col, justify="right")
-    for kpi, row in c.kpis.iterrows():
-        percent = kpi in _PERCENT
-        cells = [_number(row[label], percent) for label in c.plans]
-        for col in deltas:
-            text = "" if kpi not in KPI_BETTER else _number(row[col], percent, sign=True)
-            style = "" if kpi not in KPI_BETTER else _delta_style(kpi, row[col])
-            cells.append(f"[{style}]{text}[/{style}]" if style else text)
-        table.add_row(kpi, *cells)
-    return table
-
-
-def _arrow(before, after) -> str:
-    show = lambda v: "–" if v is None or pd.isna(v) else str(v)  # noqa: E731
-    unchanged = before is None or pd.isna(before) or (not pd.isna(after) and before == after)
-    return show(after) if unchanged else f"{show(before)} → {show(after)}"
-
-
-def _slate_table(c: Comparison) -> Table:
-    table = Table(title=f"Slate changes against {c.reference}")
-    for col in ("Plan", "Role", "Employee", "Change", "Rank", "Readiness"):
-        table.add_column(col)
-    for r in c.slate_changes.itertuples(index=False):
-        table.add_row(r.plan, r.role_id, r.employee_id, r.change, _arrow(r.rank_before, r.rank_after),
-                      _arrow(r.readiness_before, r.readiness_after))
-    if c.slate_changes.empty:
-        table.caption = "no slate changes"
-    return table
-
-
-def _learning_table(c: Comparison) -> Table:
-    labels = dict(zip(c.spend_by_quarter["quarter"], c.spend_by_quarter["label"]))
-    table = Table(title=f"Learning changes against {c.reference}")
-    for col in ("Plan", "Employee", "Intervention", "Change", "Start"):
-        table.add_column(col)
-    table.add_column("Cost Δ", justify="right")
-    for r in c.learning_changes.itertuples(index=False):
-        start = _arrow(*(None if pd.isna(q) else labels[q] for q in (r.start_before, r.start_after)))
-        table.add_row(r.plan, r.employee_id, r.intervention_id, r.change, start, _number(r.cost_delta, sign=True))
-    if c.learning_changes.empty:
-        table.caption = "no learning changes"
-    return table
-
-
-def _spend_table(c: Comparison, df: pd.DataFrame, key: str, title: str, heading: str) -> Table:
-    table = Table(title=title, show_footer=True)
-    table.add_column(heading, footer="Total")
-    for label in c.plans:
-        table.add_column(label, justify="right", footer=_number(float(df[label].sum())))
-    for _, row in df.iterrows():
-        table.add_row(str(row[key]), *(_number(float(row[label])) for label in c.plans))
-    return table

@@ -119,15 +119,14 @@ def sweep(
 def save_frontier(workspace: str | Path, scenario_name: str, parameter: str, frontier: pd.DataFrame) -> Path:
     """Write the frontier to ``<workspace>/sweeps/<scenario>--<parameter>.csv`` atomically (temp file,
     fsync, rename), where the app's Compare page finds it."""
-    from planner.inputs.files import write_text_atomically
+    from planner.contract.tables import write_table
     from planner.store import check_name
 
     check_name(scenario_name)
     folder = Path(workspace) / "sweeps"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{scenario_name}--{re.sub(r'[^A-Za-z0-9_.]', '_', parameter)}.csv"
-    write_text_atomically(target, frontier.to_csv(index=False))
-    return target
+    return write_table(frontier, target)
 
 
 def load_frontiers(workspace: str | Path) -> dict[str, pd.DataFrame]:

@@ -17,6 +17,8 @@ from typing import Literal, Optional
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from planner.contract.tables import write_table
+
 Readiness = Literal["ready_now", "ready_1_year", "ready_2_years", "ready_later", "not_ready"]
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
 
@@ -188,15 +190,8 @@ def write_plan(plan: Plan, out: str | Path, fmt: Literal["csv", "parquet"] = "cs
     """Write the plan folder atomically; returns its path."""
 
     def write(tmp: Path) -> None:
-        slates, learning = plan.slates_df(), plan.learning_df()
-        if fmt == "parquet":
-            slates.to_parquet(tmp / "slates.parquet", index=False)
-            learning.to_parquet(tmp / "learning.parquet", index=False)
-            plan.cascades_df().to_parquet(tmp / "cascades.parquet", index=False)
-        else:
-            slates.to_csv(tmp / "slates.csv", index=False)
-            learning.to_csv(tmp / "learning.csv", index=False)
-            plan.cascades_df().to_csv(tmp / "cascades.csv", index=False)
+        for name, table in (("slates", plan.slates_df()), ("learning", plan.learning_df()), ("cascades", plan.cascades_df())):
+            write_table(table, tmp / f"{name}.{fmt}", fmt)
         (tmp / "kpis.json").write_text(json.dumps(plan.kpis.model_dump(), indent=2) + "\n")
         (tmp / "plan.json").write_text(json.dumps(plan.meta.model_dump(), indent=2) + "\n")
 

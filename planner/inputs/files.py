@@ -35,13 +35,12 @@ import pandas as pd
 
 from planner.contract.domain import TABLES, Organisation
 from planner.contract.errors import InputError, Issue
+from planner.contract.tables import FORMATS, restore_formulas, write_table, write_workbook
 from planner.inputs.checks import build_organisation, validate_frames
 
 Locations = dict[str, tuple[str | None, int]]
-FORMATS = ("csv", "parquet", "xlsx")
 _ROW_OFFSET = {"csv": 2, "parquet": 1, "xlsx": 2}
 _KIND = {"csv": "CSV", "parquet": "Parquet", "xlsx": "an Excel workbook"}
-_FORMULA_START = ("=", "+", "-", "@")  # text starting with these would be a formula in a spreadsheet
 _BLOCK = 1 << 20  # bytes read at a time when streaming a CSV file
 _SIGNATURES = {  # first bytes of formats people save by mistake, for messages
     b"PAR1": "a Parquet file",
@@ -174,24 +173,9 @@ def _read_csv(file: Path) -> pd.DataFrame:
     return df.loc[: filled[filled].index.max()] if filled.any() else df.iloc[:0]
 
 
-def _unescape(df: pd.DataFrame) -> pd.DataFrame:
-    """Undo :func:`_escape`: "'=x" in a sheet is the text "=x"."""
-    escaped = tuple("'" + c for c in _FORMULA_START)
-    return df.map(lambda v: v[1:] if isinstance(v, str) and v.startswith(escaped) else v)
-
-
-def _escape(df: pd.DataFrame) -> pd.DataFrame:
-    """Text that a spreadsheet would run as a formula gets a leading quote."""
-    df = df.copy()
-    for col in df.columns:
-        if pd.api.types.is_object_dtype(df[col]) or pd.api.types.is_string_dtype(df[col]):
-            df[col] = df[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
-    return df
-
-
 def _read_sheets(book: Path, sheet: int | None) -> pd.DataFrame | dict[str, pd.DataFrame]:
     sheets = pd.read_excel(book, sheet_name=sheet, dtype=object, keep_default_na=False)
-    return {name: _unescape(df) for name, df in sheets.items()} if sheet is None else _unescape(sheets)
+    return {name: restore_formulas(df) for name, df in sheets.items()} if sheet is None else restore_formulas(sheets)
 
 
 def _read_file(file: Path) -> pd.DataFrame:
@@ -301,24 +285,9 @@ def load_dataset(path: str | Path) -> Organisation:
     raise InputError(issues)
 
 
-def _write_excel(frames: dict[str, pd.DataFrame], file: Path) -> None:
-    with pd.ExcelWriter(file, engine="openpyxl") as writer:
-        for name, df in frames.items():
-            _escape(df).to_excel(writer, sheet_name=name, index=False)
-
-
-def _write_table(df: pd.DataFrame, name: str, folder: Path, fmt: str) -> None:
-    file = folder / f"{name}.{fmt}"
-    if fmt == "csv":
-        df.to_csv(file, index=False)
-    elif fmt == "parquet":
-        df.to_parquet(file, index=False)
-    else:
-        _write_excel({name: df}, file)
-
-
 def write_dataset(
-    org_or_frames: Organisation | dict[str, pd.DataFrame], path: str | Path, fmt: str | None = None
+    org_or_frames: Organisation | dict[str, pd.DataFrame], path: str | Path, fmt: str | None = None,
+    float_format: str | None = None,
 ) -> Path:
     """Write every table to ``path``: a folder of ``<table>.<fmt>`` files, or one workbook if ``path`` ends in .xlsx.
 
@@ -326,6 +295,7 @@ def write_dataset(
     atomic: everything goes to a hidden temporary sibling first and is then moved into place with
     ``os.replace``, so ``path`` holds either the old or the new dataset in full. An existing folder is
     replaced as a whole, so it may hold only dataset files (anything else raises FileExistsError).
+    ``float_format`` fixes how CSV floats are spelled (planner.contract.tables.write_table).
     """
     path = Path(path)
     workbook = _fmt(path) == "xlsx"
@@ -343,13 +313,12 @@ def write_dataset(
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         if workbook:
-            _write_excel(frames, tmp / path.name)
-            os.replace(tmp / path.name, path)
+            write_workbook(frames, path)
         else:
             new = tmp / "new"
             new.mkdir()
             for name, df in frames.items():
-                _write_table(df, name, new, fmt)
+                write_table(df, new / f"{name}.{fmt}", fmt, float_format=float_format)
             if path.exists():
                 os.replace(path, tmp / "old")  # removed with tmp below
             os.replace(new, path)
@@ -382,18 +351,3 @@ def dataset_fingerprint(org: Organisation) -> str:
         digest.update(f"# {name}\n".encode())
         digest.update(df.to_csv(index=False, lineterminator="\n").encode())
     return digest.hexdigest()
-
-
-def write_text_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to a temporary sibling, flush it to disk, then rename it onto ``target``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

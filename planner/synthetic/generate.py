@@ -14,7 +14,6 @@ take seconds. Run ``python -m planner.synthetic.generate --sample data/sample`` 
 
 from __future__ import annotations
 
-import argparse
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from planner.contract.domain import TABLES
-from planner.inputs.checks import build_organisation
 
 SAMPLE_SEED = 22
 SAMPLE_EMPLOYEES = 300
@@ -731,50 +729,9 @@ def suggested_budget(frames: Mapping[str, pd.DataFrame]) -> float:
     return float(round(half / step) * step)
 
 
-def write_dataset_csv(frames: Mapping[str, pd.DataFrame], out_dir: str | Path) -> None:
-    """Write one ``<table>.csv`` per table into ``out_dir`` (created if needed)."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, frame in frames.items():
-        frame.to_csv(out / f"{name}.csv", index=False, float_format="%.10g")
+def make_sample(out_dir: str | Path = "data/sample") -> Path:
+    """Write the bundled sample dataset (its fixed sizes and seed; floats spelled to 10 significant digits)."""
+    from planner.inputs.files import write_dataset
 
-
-def make_sample(out_dir: str | Path = "data/sample") -> None:
-    """Write the bundled sample dataset."""
     frames = generate_organisation(SAMPLE_EMPLOYEES, SAMPLE_CRITICAL_ROLES, SAMPLE_INTERVENTIONS, seed=SAMPLE_SEED)
-    write_dataset_csv(frames, out_dir)
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m planner.synthetic.generate", description="Write a synthetic organisation as CSV files.")
-    parser.add_argument("--sample", metavar="DIR", help="write the bundled sample (its fixed sizes and seed) to DIR")
-    parser.add_argument("--employees", type=int, default=SAMPLE_EMPLOYEES)
-    parser.add_argument("--critical-roles", type=int, default=SAMPLE_CRITICAL_ROLES)
-    parser.add_argument("--interventions", type=int, default=SAMPLE_INTERVENTIONS)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--horizon", type=int, default=12, help="quarters the vacancies are spread over")
-    parser.add_argument("--out", metavar="DIR", help="folder to write the tables to")
-    args = parser.parse_args(argv)
-    if args.sample:
-        make_sample(args.sample)
-        out = args.sample
-    elif args.out:
-        try:
-            frames = generate_organisation(args.employees, args.critical_roles, args.interventions, args.seed, args.horizon)
-        except ValueError as exc:
-            parser.error(str(exc))
-        write_dataset_csv(frames, args.out)
-        out = args.out
-    else:
-        parser.error("give --sample DIR or --out DIR")
-    # Read the files back as a user would: they must validate.
-    frames = {name: pd.read_csv(Path(out) / f"{name}.csv", dtype=str) for name in TABLES}
-    org = build_organisation(frames, source=str(out))
-    tables = {name: org.table(name) for name in TABLES}
-    print(f"{out}: {len(org.employees)} employees, {int(org.roles['critical'].sum())} critical roles, "
-          f"{len(org.skills)} skills, {len(org.interventions)} interventions; "
-          f"suggested budget {suggested_budget(tables):,.0f}")
-
-
-if __name__ == "__main__":
-    main()
+    return write_dataset(frames, out_dir, float_format="%.10g")

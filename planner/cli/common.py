@@ -1,0 +1,69 @@
+"""What every command shares: the Typer app, the consoles, exit codes, and how input problems are shown.
+
+Exit codes: 0 a plan (optimal or feasible with its gap) / valid input; 1 a plan failed its check;
+2 bad input; 3 infeasible scenario; 4 no plan found within the time limit.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+import planner
+from planner import InputError, Issue
+
+app = typer.Typer(help="Succession Planner: optimised succession slates and development plans.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+console = Console()
+err = Console(stderr=True)
+
+EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN = 1, 2, 3, 4
+WORKSPACE = typer.Option(Path("workspace"), "--workspace", help="Workspace folder holding the plan store.")
+
+
+def plan_inputs(ref: str, workspace: Path) -> tuple[planner.Plan, planner.Organisation, planner.Scenario]:
+    """A plan (folder or saved name) with the organisation and scenario it was made from; exits with
+    code 2 and the reason when any of them cannot be had."""
+    try:
+        plan = find_plan(ref, workspace)
+        scenario = planner.Scenario.model_validate(plan.meta.scenario_settings)
+        return plan, planner.scenario_organisation(scenario), scenario
+    except InputError as exc:
+        fail_input(exc)
+    except (KeyError, FileNotFoundError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def find_plan(ref: str, workspace: Path) -> planner.Plan:
+    """A plan by folder path, or by name in the workspace's store."""
+    if Path(ref).is_dir():
+        return planner.read_plan(ref)
+    return planner.PlanStore(workspace).load(ref)
+
+
+class Method(str, Enum):
+    cp_sat = "cp-sat"
+    greedy = "greedy"
+
+
+class Format(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+
+
+def print_issues(issues: list[Issue]) -> None:
+    """One line per problem, whole (file, row, ID, column, message), however narrow the terminal."""
+    for i in issues:
+        colour = "red" if i.severity == "error" else "yellow"
+        err.print(f"[{colour}]{i.severity}[/{colour}] {escape(str(i))}", soft_wrap=True, highlight=False)
+
+
+def fail_input(exc: InputError) -> None:
+    print_issues(exc.issues)
+    err.print(f"[red]{len(exc.issues)} problem(s) in the input; nothing was written.[/red]")
+    raise typer.Exit(EXIT_BAD_INPUT)
