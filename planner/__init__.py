@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from planner.evaluation.checker import CheckReport, check_plan
+from planner.evaluation.report import check_plan, CheckReport
 from planner.contract.domain import Organisation
 from planner.contract.errors import InputError, Issue, PlanningError
 from planner.contract.plan import Kpis, Plan, read_plan, write_plan

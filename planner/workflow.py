@@ -18,7 +18,7 @@ from planner.contract.errors import InputError, Issue
 from planner.contract.plan import Plan, write_plan
 from planner.contract.scenario import Scenario
 from planner.contract.domain import Organisation
-from planner.evaluation.checker import CheckReport, check_plan
+from planner.evaluation.report import check_plan, CheckReport
 
 State = Literal["running", "saved", "no_plan", "rejected", "failed"]
 
@@ -36,7 +36,7 @@ def solve(
 ) -> Plan:
     """Solve ``scenario``. ``org`` is the organisation as the scenario plans it (from :func:`load`, changes
     applied); without it the scenario's dataset is loaded and its changes applied. ``on_progress``
-    receives :class:`planner.solver.solve.Progress` updates; setting ``stop`` ends the search with the
+    receives :class:`planner.solver.search.Progress` updates; setting ``stop`` ends the search with the
     best plan so far. With a ``baseline`` plan, the solve changes as few of its decisions as it must.
     ``method="greedy"`` returns the readiness-ranking baseline instead of optimising. ``on_phase(name,
     seconds)`` is told how long each phase of the solve took (see planner.solver.solve.solve)."""
@@ -112,7 +112,7 @@ class SolveRun:
     The thread never touches a user interface; the front end polls this object. ``state`` is
     ``running`` until the thread ends with the outcome's state (``outcome`` then holds it all).
     ``request_stop`` ends the search with the best plan found so far. ``points`` are the solver's
-    progress updates (planner.solver.solve.Progress), one per improving plan or bound.
+    progress updates (planner.solver.search.Progress), one per improving plan or bound.
     """
 
     def __init__(self, scenario: Scenario, org: Organisation, to: Destination, **solve_options):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 
 from planner import Organisation, Scenario, organisation_from_records
-from planner.evaluation.checker import check_plan
+from planner.evaluation.report import check_plan
 from planner.solver.solve import solve as solve_model
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from factories import base_tables, make_org, make_scenario
 from planner.analyses.attrition import coverage_probability, expected_wasted_spend, simulate, survival
-from planner.evaluation.checker import evaluate
+from planner.evaluation.report import evaluate
 from planner.contract.plan import Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry, readiness_category
 
 RISK = {"E-MGR": 0.1, "E-ANA": 0.2, "E-BEN": 0.5, "E-CAT": 0.4}

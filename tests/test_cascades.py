@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from factories import make_org, make_scenario, solve_checked
-from planner.evaluation.checker import PlanContext, backfill_chains, evaluate
+from planner.evaluation.replay import backfill_chains, PlanContext
+from planner.evaluation.report import evaluate
 
 
 def role(rid, level, critical=True, incumbent=None, vacancy=None, cost=100_000):

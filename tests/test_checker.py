@@ -7,32 +7,10 @@ import pytest
 
 from factories import base_tables, make_org, make_scenario, with_controller_tables
 from parts_fixture import BASELINE, EXPECTED_PARTS, parts_org, parts_scenario
-from planner.evaluation.checker import (
-    PlanContext,
-    check_budget,
-    check_first_rank_once,
-    check_cascades,
-    check_intervention_once,
-    check_leavers,
-    check_locks,
-    check_pins,
-    check_readiness,
-    check_start_window,
-    check_vetoes,
-    backfill_chains,
-    check_learning_hours,
-    check_learning_records,
-    check_max_slates,
-    check_plan,
-    check_prerequisites,
-    check_seats,
-    check_slate_eligibility,
-    check_slate_structure,
-    evaluate,
-    OBJECTIVE_PARTS,
-    _with_readiness,
-    part_key,
-)
+from planner.evaluation.checks import check_budget, check_cascades, check_first_rank_once, check_intervention_once, check_learning_hours, check_learning_records, check_leavers, check_locks, check_max_slates, check_pins, check_prerequisites, check_readiness, check_seats, check_slate_eligibility, check_slate_structure, check_start_window, check_vetoes
+from planner.evaluation.parts import OBJECTIVE_PARTS, part_key
+from planner.evaluation.replay import backfill_chains, PlanContext
+from planner.evaluation.report import check_plan, evaluate, with_readiness
 from planner.contract.plan import Kpis, Plan, PlanMeta
 
 COSTS = {"I-FOUND": 2_000, "I-ADV": 5_000, "I-MENT": 1_000}
@@ -410,7 +388,7 @@ def test_objective_part_on_a_fixed_plan(part):
     plan = EXPECTED_PARTS["plan"]
     ctx = PlanContext(parts_org(), parts_scenario(), slates(*sorted(plan["slates"], key=lambda s: (s[1], s[2]))),
                       learning(*plan["learning"]), baseline=BASELINE)
-    assert part(ctx, _with_readiness(ctx)) == pytest.approx(EXPECTED_PARTS[part_key(part)], abs=0.01)
+    assert part(ctx, with_readiness(ctx)) == pytest.approx(EXPECTED_PARTS[part_key(part)], abs=0.01)
 
 
 def solved_controller_plan():

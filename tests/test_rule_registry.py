@@ -11,7 +11,8 @@ import pytest
 import test_checker
 import test_model_rules
 from parts_fixture import EXPECTED_PARTS
-from planner.evaluation.checker import HARD_CHECKS, OBJECTIVE_PARTS
+from planner.evaluation.checks import HARD_CHECKS
+from planner.evaluation.parts import OBJECTIVE_PARTS
 from planner.solver.registry import BY_KEY, HARD_RULES, REGISTRY, SOFT_RULES, STRUCTURAL_RULES, checker_key, rule_of
 
 HARD = HARD_RULES + STRUCTURAL_RULES
@@ -65,7 +66,7 @@ def test_every_soft_rule_has_a_hand_worked_value_for_both_sides():
 
 
 def test_rule_of_finds_an_entry_from_either_side():
-    from planner.evaluation.checker import check_seats
+    from planner.evaluation.checks import check_seats
     from planner.solver.rules import seats
 
     assert rule_of(check_seats) is rule_of(seats) is BY_KEY["seats"]

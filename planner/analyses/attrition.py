@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from planner.evaluation.checker import PlanContext
+from planner.evaluation.replay import PlanContext
 from planner.contract.domain import Organisation
 from planner.contract.plan import Plan
 from planner.contract.scenario import Scenario

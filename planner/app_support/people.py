@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner.evaluation.checker import PlanContext
+from planner.evaluation.replay import PlanContext
 from planner.contract.domain import Organisation
 from planner.contract.plan import Kpis, Plan
 from planner.contract.scenario import Scenario, quarter_label

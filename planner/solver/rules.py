@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from planner.evaluation.checker import check_slate_eligibility, check_slate_structure, check_start_window
+from planner.evaluation.checks import check_slate_eligibility, check_slate_structure, check_start_window
 from planner.problem.instance import Problem
 from planner.solver.variables import Variables
 from planner.problem.scoring import OBJECTIVE_SCALE, expected_hire_cuts, loss_share, rank_factor

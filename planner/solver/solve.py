@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from planner.evaluation.checker import check_plan, decision_changes, evaluate
+from planner.evaluation.replay import decision_changes
+from planner.evaluation.report import check_plan, evaluate
 from planner.contract.domain import Organisation
 from planner.inputs.files import dataset_fingerprint
 from planner.heuristics.bound import lp_bound, price_pool, shortlist
@@ -24,101 +25,11 @@ from planner.problem.candidates import candidate_table
 from planner.problem.instance import build_problem
 from planner.solver.warmstart import cover_more
 from planner.contract.plan import LEARNING_COLUMNS, CascadeStep, Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry
-from planner.contract.scenario import Scenario, SolverConfig
+from planner.contract.scenario import Scenario
 from planner.problem.scoring import OBJECTIVE_SCALE, effective_need
 from planner.version import __version__
-
-
-@dataclass
-class Progress:
-    """What a live display shows while the solver runs (money units)."""
-
-    objective: Optional[float]
-    best_bound: Optional[float]
-    gap: Optional[float]
-    elapsed: float
-    solutions: int
-
-
-ProgressFn = Callable[[Progress], None]
-
-
-def relative_gap(objective: Optional[float], bound: Optional[float]) -> Optional[float]:
-    """(objective - bound) / max(|objective|, 1): 0 when proven optimal."""
-    if objective is None or bound is None:
-        return None
-    return max(0.0, objective - bound) / max(abs(objective), 1.0)
-
-
-class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Relays progress to the caller on every new plan and every bound improvement, and stops the
-    search as soon as ``stop`` is set (even while the solver is only proving optimality)."""
-
-    def __init__(self, on_progress: Optional[ProgressFn], stop: Optional[threading.Event], started: float,
-                 valid_bound: Optional[float] = None):
-        super().__init__()
-        self.on_progress, self.stop, self.started = on_progress, stop, started
-        self.valid_bound = valid_bound  # set when CP-SAT's own bound covers only a restricted model
-        self.solutions = 0
-        self.objective: Optional[float] = None
-        self.bound: Optional[float] = None
-
-    def on_solution_callback(self) -> None:
-        self.solutions += 1
-        self.objective = self.objective_value / OBJECTIVE_SCALE
-        self.bound = self.valid_bound if self.valid_bound is not None else self.best_objective_bound / OBJECTIVE_SCALE
-        self._report()
-        if self.stop is not None and self.stop.is_set():
-            self.stop_search()
-
-    def on_bound(self, bound: float) -> None:
-        if self.valid_bound is None:
-            self.bound = bound / OBJECTIVE_SCALE
-            self._report()
-
-    def _report(self) -> None:
-        if self.on_progress:
-            self.on_progress(Progress(self.objective, self.bound, relative_gap(self.objective, self.bound),
-                                      time.monotonic() - self.started, self.solutions))
-
-    def run(self, solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
-        """Solve, with a helper thread that turns a set ``stop`` event into ``solver.stop_search()`` once a
-        plan exists (before that, the first plan's callback stops the search)."""
-        solver.best_bound_callback = self.on_bound
-        done = threading.Event()
-
-        def watch_stop() -> None:  # CP-SAT aborts if stopped before its first plan: that one stops itself
-            while not done.wait(0.2):
-                if self.stop.is_set() and self.solutions > 0:
-                    solver.stop_search()
-                    return
-
-        guard = threading.Thread(target=watch_stop, daemon=True) if self.stop is not None else None
-        if guard:
-            guard.start()
-        try:
-            return solver.solve(model, self)
-        finally:
-            done.set()
-
-
-def solver_parameters(config: SolverConfig, spent: float = 0.0) -> cp_model.CpSolver:
-    """A CP-SAT solver set up from the one config object. Free-running, ``time_limit_seconds`` is the
-    whole solve's wall-clock budget: the search gets what the set-up (``spent`` seconds) left, at
-    least 1 s. Deterministic, it is the search's deterministic time alone, so that the plan does not
-    depend on how long the set-up took."""
-    solver = cp_model.CpSolver()
-    if config.deterministic:
-        solver.parameters.interleave_search = True
-        solver.parameters.max_deterministic_time = config.time_limit_seconds
-        solver.parameters.max_time_in_seconds = 10 * config.time_limit_seconds
-    else:
-        solver.parameters.max_time_in_seconds = max(1.0, config.time_limit_seconds - spent)
-    solver.parameters.num_workers = config.num_workers
-    solver.parameters.random_seed = config.random_seed
-    solver.parameters.relative_gap_limit = config.relative_gap_limit
-    solver.parameters.log_search_progress = config.log_search_progress
-    return solver
+from planner.solver.conflicts import conflict_core, explain_conflict, why_unbuildable
+from planner.solver.search import ProgressFn, Watcher, relative_gap, solver_parameters
 
 
 def input_fingerprint(org: Organisation, scenario: Scenario) -> str:
@@ -139,71 +50,6 @@ def _target_roles(problem, slates: list[tuple[str, str, int]], starts: list[tupl
         serving = [r for r, _ in mine if any(s in skills for s, _ in problem.unmet[(e, r)])]
         out[(e, i)] = serving[0] if serving else (mine[0][0] if mine else None)
     return out
-
-
-def _why_unbuildable(org: Organisation, scenario: Scenario, label: str, check) -> str:
-    """The checker's own words for an override no plan can honour: ``check`` is the checker function of
-    the rule that decided it (eligibility or slate structure for a pin; the start-window rules for a
-    lock, whose start variable exists only inside its window, before a leaver leaves and within the
-    person's hours)."""
-    from planner.evaluation.checker import PlanContext, check_learning_hours, check_leavers, check_start_window
-    from planner.solver.registry import REGISTRY
-
-    rules_of_the_organisation = [r.check for r in REGISTRY if r.kind == "hard" and not r.override]
-
-    no_learning = pd.DataFrame(columns=["employee_id", "intervention_id", "start_quarter", "end_quarter", "cost"])
-    for pin in scenario.pins:
-        if pin.label() == label:
-            slate = pd.DataFrame([dict(role_id=pin.role_id, rank=pin.rank or 1, employee_id=pin.employee_id)])
-            ctx = PlanContext(org, scenario, slate, no_learning)
-            found = [str(v) for c in rules_of_the_organisation for v in c(ctx)]
-            return "; ".join(found) or f"[{check.key}] rank {pin.rank} is beyond bench_depth {scenario.policy.bench_depth}"
-    for lock in scenario.locks:
-        if lock.label() == label:
-            info = org.interventions.set_index("intervention_id").loc[lock.intervention_id]
-            row = dict(employee_id=lock.employee_id, intervention_id=lock.intervention_id, start_quarter=lock.start_quarter,
-                       end_quarter=lock.start_quarter + int(info.duration_quarters) - 1, cost=float(info.cost))
-            ctx = PlanContext(org, scenario, pd.DataFrame(columns=["role_id", "rank", "employee_id"]), pd.DataFrame([row]))
-            found = [str(v) for c in (check_start_window, check_leavers, check_learning_hours) for v in c(ctx)]
-            return "; ".join(found) or f"[{check.key}] cannot start in quarter {lock.start_quarter}"
-    return f"[{check.key}]"
-
-
-def _feasible(problem, labels: set[str], hard_rules) -> bool:
-    built = build_model(problem, hard_rules=hard_rules, soft_rules=(), explain=True)
-    built.model.clear_assumptions()
-    built.model.add_assumptions([lit for lit, label in built.assumptions if label in labels])
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 30
-    return solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-
-
-def _core(problem) -> list[str]:
-    """Overrides that CP-SAT reports as sufficient for infeasibility (all of them if it gives none)."""
-    built = build_model(problem, soft_rules=(), explain=True)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 60
-    solver.solve(built.model)
-    by_index = {lit.index: label for lit, label in built.assumptions}
-    return [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index] or list(by_index.values())
-
-
-def explain_conflict(problem, core: list[str]) -> tuple[list[str], list[str]]:
-    """Shrink a set of overrides that cannot hold together to a minimal one (deletion filter: drop each
-    member that is not needed for the conflict), and name the hard rules it breaks (the rules, other
-    than the overrides themselves, whose removal alone lets it hold)."""
-    from planner.solver.registry import HARD_BUILDERS, HARD_RULES
-
-    needed = list(core)
-    for label in list(needed):
-        rest = set(needed) - {label}
-        if not _feasible(problem, rest, HARD_BUILDERS):
-            needed.remove(label)
-    rules = [rule.key for rule in HARD_RULES if not rule.override
-             and _feasible(problem, set(needed), tuple(b for b in HARD_BUILDERS if b is not rule.build))]
-    return needed, rules
 
 
 def _decisions_plan(org, scenario, problem, slates, starts, meta, base, kpi_extra: dict) -> Plan:
@@ -407,14 +253,14 @@ class _Solve:
                         {(s.employee_id, s.role_id): s.ready_quarter for s in start.plan.slates if s.ready_quarter is not None},
                         effective_need(self.problem.need, self.problem.incumbent_of, first))
         solver = solver_parameters(self.scenario.solver, time.monotonic() - self.started)
-        return _Watcher(on_progress, stop, self.started, relaxation).run(solver, built.model), solver
+        return Watcher(on_progress, stop, self.started, relaxation).run(solver, built.model), solver
 
     def result(self, code: int, solver: cp_model.CpSolver, built, start: _Start, relaxation: Optional[float]) -> Plan:
         """The plan to return: the search's, or the start when the search did not beat it, or no plan
         with the reason (for conflicting overrides: a minimal set of them and the rules they break)."""
         org, scenario, limit = self.org, self.scenario, self.scenario.solver.time_limit_seconds
         if code == cp_model.INFEASIBLE and built.assumptions:
-            needed, rules = explain_conflict(self.problem, _core(self.problem))
+            needed, rules = explain_conflict(self.problem, conflict_core(self.problem))
             return self.no_plan("INFEASIBLE", f"these cannot hold together: {' + '.join(needed)}"
                                 + (f" (they break: {', '.join(rules)})" if rules else ""))
         if code == cp_model.UNKNOWN and check_plan(org, scenario, start.plan).ok:
@@ -482,7 +328,7 @@ def solve(
     with run.phase("build model"):
         built = build_model(run.problem)
     if built.unbuildable:
-        reasons = [f"{label} cannot hold: {_why_unbuildable(org, scenario, label, check)}" for label, check in built.unbuildable]
+        reasons = [f"{label} cannot hold: {why_unbuildable(org, scenario, label, check)}" for label, check in built.unbuildable]
         return run.no_plan("INFEASIBLE", "; ".join(reasons))
     with run.phase("start plan"):
         start, relaxation = run.start_plan(ranking, table, pool)

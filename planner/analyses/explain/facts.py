@@ -8,7 +8,7 @@ from typing import Optional
 
 import pandas as pd
 
-from planner.evaluation.checker import PlanContext
+from planner.evaluation.replay import PlanContext
 from planner.contract.domain import Organisation
 from planner.problem.instance import InterventionInfo, Problem, build_problem, last_start
 from planner.contract.plan import Plan

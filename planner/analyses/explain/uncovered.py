@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Optional
 
 
-from planner.evaluation.checker import PlanContext
+from planner.evaluation.replay import PlanContext
 from planner.contract.domain import Organisation
 from planner.problem.eligibility import Ineligible, feeding_families, why_ineligible
 from planner.contract.plan import Plan
