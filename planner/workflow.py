@@ -33,13 +33,16 @@ def solve(
     baseline_name: Optional[str] = None,
     method: str = "cp-sat",
     on_phase=None,
+    deadline: Optional[float] = None,
 ) -> Plan:
     """Solve ``scenario``. ``org`` is the organisation as the scenario plans it (from :func:`load`, changes
     applied); without it the scenario's dataset is loaded and its changes applied. ``on_progress``
     receives :class:`planner.solver.search.Progress` updates; setting ``stop`` ends the search with the
     best plan so far. With a ``baseline`` plan, the solve changes as few of its decisions as it must.
     ``method="greedy"`` returns the readiness-ranking baseline instead of optimising. ``on_phase(name,
-    seconds)`` is told how long each phase of the solve took (see planner.solver.solve.solve)."""
+    seconds)`` is told how long each phase of the solve took (see planner.solver.solve.solve).
+    ``deadline`` (a time.monotonic() value) is when the plan must be ready; by default the call's
+    start plus solver.time_limit_seconds."""
     from planner.inputs.loading import check_scenario, scenario_organisation
     from planner.solver.solve import solve as _solve
 
@@ -50,7 +53,7 @@ def solve(
         if errors:
             raise InputError(errors)
     return _solve(org, scenario, on_progress=on_progress, stop=stop, scenario_file=scenario_file,
-                  baseline=baseline, baseline_name=baseline_name, method=method, on_phase=on_phase)
+                  baseline=baseline, baseline_name=baseline_name, method=method, on_phase=on_phase, deadline=deadline)
 
 
 @dataclass

@@ -42,8 +42,8 @@ def test_bench_size_s(tmp_path):
     assert "S" in rows, out.read_text()
     s = rows["S"]
     assert s["Status"] in ("OPTIMAL", "FEASIBLE"), s["Status"]
-    objective, bound, greedy = _number(s["Objective"]), _number(s["Valid bound"]), _number(s["Greedy objective"])
-    assert "invalid" not in s["Valid bound"]
+    objective, bound, greedy = _number(s["Money cost"]), _number(s["Valid money bound"]), _number(s["Greedy money cost"])
+    assert "invalid" not in s["Valid money bound"]
     assert bound <= objective + 0.01
     assert objective <= greedy + 0.01  # the optimiser must never be worse than the greedy baseline
     assert s["Check"] == "ok"

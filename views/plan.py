@@ -38,8 +38,8 @@ row2[1].metric("Bench strength", f"{k.bench_strength:.2f}", border=True,
                help="Successors ready when needed, per critical role.")
 row2[2].metric("Ready now", f"{k.ready_now} of {k.successors}", border=True, help="Slate entries ready today.")
 row2[3].metric("Solver status", k.status.title(), border=True,
-               delta="proven optimal" if k.status == "OPTIMAL" else f"gap {k.gap:.1%}", delta_color="off",
-               delta_arrow="off", help="Optimal: no better plan exists. Feasible: the best plan found, within the gap.")
+               delta="proven cheapest" if k.status == "OPTIMAL" else f"money gap {k.gap:.1%}", delta_color="off",
+               delta_arrow="off", help="Optimal: no plan costs less. Feasible: the best plan found, within the money gap.")
 
 slates = support.slate_table(plan, org)
 thin = support.thin_benches(slates)

@@ -98,17 +98,18 @@ def live(was_running: bool) -> None:
                 icon=":material/hourglass_top:")
     objective, bound, gap = (None, None, None) if latest is None else (latest.objective, latest.best_bound, latest.gap)
     if not run.running and run.plan is not None and run.plan.has_solution:  # the final figures
-        objective, bound, gap = run.plan.kpis.objective, run.plan.kpis.best_bound, run.plan.kpis.gap
+        objective, bound, gap = run.plan.kpis.money_cost, run.plan.kpis.best_bound, run.plan.kpis.gap
     cols = st.columns(5)
     cols[0].metric("Best plan so far" if run.running else "Best plan", "–" if objective is None else common.money(objective),
-                   help=f"Objective of the best plan found ({support.MONEY}; lower is better).")
+                   help=f"Money cost of the best plan found: training spend and external hires ({support.MONEY}; "
+                   "lower is better). Tie-breaks (ready successors, quality, aspiration) are ordered after it.")
     kind = run.plan.kpis.bound_kind if not run.running and run.plan is not None else None
     cols[1].metric("Proven bound", "–" if bound is None else common.money(bound),
-                   help="No plan can have a lower objective than this"
+                   help="No plan can have a lower money cost than this"
                    + (": from the relaxation over every candidate (large organisations), so the gap is an upper limit."
                       if kind == "lp-relaxation" else "."))
-    cols[2].metric("Gap", "–" if gap is None else f"{gap:.2%}",
-                   help="How far the best plan may be from the best possible one; 0% = proven optimal.")
+    cols[2].metric("Money gap", "–" if gap is None else f"{gap:.2%}",
+                   help="How much more the best plan may cost than the cheapest possible one; 0% = proven optimal.")
     cols[3].metric("Elapsed", f"{run.elapsed:.0f} s")
     cols[4].metric("Plans found", f"{len(run.points)}", help="Each one better than the last.")
     progress = support.progress_frame(run.points, run)
@@ -131,7 +132,7 @@ def result(run: support.SolveRun) -> None:
     if run.state == "saved":
         k = run.plan.kpis
         stopped = " (stopped early; best plan kept)" if run.stop.is_set() and k.status == "FEASIBLE" else ""
-        gap = "proven optimal" if k.status == "OPTIMAL" else f"within {k.gap:.1%} of the best possible"
+        gap = "proven cheapest" if k.status == "OPTIMAL" else f"within {k.gap:.1%} of the cheapest possible"
         st.success(f"Solved **{run.scenario_name}** in {run.elapsed:.0f} s: {gap}{stopped}. "
                    f"Checked and saved as **{run.saved_name}**.", icon=":material/check_circle:")
         cols = st.columns(4)

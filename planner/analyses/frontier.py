@@ -13,6 +13,7 @@ or on a Dask distributed cluster (``address="tcp://host:port"``).
 from __future__ import annotations
 
 import re
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from multiprocessing import get_context
@@ -65,9 +66,10 @@ def solve_point(task: dict) -> dict:
     from planner.solver.solve import solve
     from planner.inputs.checks import build_organisation
 
+    started = time.monotonic()
     org = build_organisation(task["tables"], source=task["source"])
     scenario = Scenario.model_validate(with_setting(task["scenario"], task["parameter"], task["value"]))
-    plan = solve(org, scenario)
+    plan = solve(org, scenario, deadline=started + task.get("at_once", 1) * scenario.solver.time_limit_seconds)
     row = {k: v for k, v in plan.kpis.model_dump().items() if k in FRONTIER_COLUMNS}
     return {**row, "parameter": task["parameter"], "value": task["value"]}
 
@@ -86,6 +88,10 @@ def sweep(
     ``workers`` processes run points in parallel (1 = in this process); ``address`` sends them to a
     Dask scheduler instead. ``on_point`` is called as each point finishes (for a progress bar).
     Returns the frontier, one row per value, in the order of ``values``.
+
+    Points that run at once share the machine, so each gets the time limit times the number run at
+    once in wall-clock time (its deterministic time is unchanged): a sweep's plans do not depend on
+    whether it runs in this process, on a process pool or on a cluster.
     """
     settings = scenario.model_dump()
     with_setting(settings, parameter, values[0] if values else 0)  # fail fast on an unknown setting
@@ -102,14 +108,16 @@ def sweep(
         from dask.distributed import Client, as_completed as dask_completed
 
         with Client(address, timeout="30s") as client:
-            for future in dask_completed(client.map(solve_point, tasks, pure=False)):
+            at_once = max(1, min(len(tasks), len(client.scheduler_info().get("workers", {}))))
+            for future in dask_completed(client.map(solve_point, [dict(t, at_once=at_once) for t in tasks], pure=False)):
                 done(future.result())
     elif workers <= 1:
         for task in tasks:
             done(solve_point(task))
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            for future in as_completed([pool.submit(solve_point, t) for t in tasks]):
+            at_once = min(workers, len(tasks))
+            for future in as_completed([pool.submit(solve_point, dict(t, at_once=at_once)) for t in tasks]):
                 done(future.result())
     order = {v: i for i, v in enumerate(values)}
     frame = pd.DataFrame(rows, columns=FRONTIER_COLUMNS)

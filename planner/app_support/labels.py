@@ -35,7 +35,8 @@ KPI_LABELS = {
     "avg_quarters_to_ready": "Quarters until first successor ready (mean)",
     "cost_per_ready_successor": f"Cost per ready successor ({MONEY})",
     "objective": f"Objective ({MONEY})",
-    "gap": "Optimality gap (%)",
+    "gap": "Money gap (%)",
+    "money_cost": f"Money cost ({MONEY})",
     "status": "Solver status",
 }
 PERCENT_KPIS = {"coverage", "budget_used_share", "gap"}

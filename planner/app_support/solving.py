@@ -20,12 +20,12 @@ def solve_run(scenario: Scenario, org: Organisation, workspace: Path, scenario_f
 
 
 def progress_frame(points: list, run: Optional[SolveRun] = None) -> pd.DataFrame:
-    """The solver's progress as rows: elapsed seconds, best plan's objective, proven bound, gap; with a
-    finished ``run`` that has a plan, a last row with its final figures."""
+    """The solver's progress as rows: elapsed seconds, best plan's money cost (column ``objective``), the
+    money bound, the money gap; with a finished ``run`` that has a plan, a last row with its final figures."""
     rows = [dict(elapsed=p.elapsed, objective=p.objective, bound=p.best_bound, gap=p.gap, plans=p.solutions)
             for p in points]
     if run is not None and not run.running and run.plan is not None and run.plan.has_solution and rows:
         k = run.plan.kpis
-        rows.append(dict(elapsed=max(k.solve_seconds, rows[-1]["elapsed"]), objective=k.objective, bound=k.best_bound,
+        rows.append(dict(elapsed=max(k.solve_seconds, rows[-1]["elapsed"]), objective=k.money_cost, bound=k.best_bound,
                          gap=k.gap, plans=rows[-1]["plans"]))
     return pd.DataFrame(rows, columns=["elapsed", "objective", "bound", "gap", "plans"])

@@ -17,7 +17,7 @@ def money(x: Optional[float]) -> str:
 
 def progress_table(p, elapsed: float) -> Table:
     t = Table(title="Solving", show_header=True)
-    for col in ("elapsed", "plans found", "best plan (objective)", "bound", "gap"):
+    for col in ("elapsed", "plans found", "best plan (money cost)", "money bound", "money gap"):
         t.add_column(col, justify="right")
     if p is None:
         t.add_row(f"{elapsed:.1f}s", "0", "-", "-", "-")
@@ -34,7 +34,7 @@ def summary(plan: planner.Plan, scenario: planner.Scenario) -> Table:
     t.add_column("value", justify="right")
     gap = "-" if k.gap is None else f"{k.gap:.2%}"
     rows = [
-        ("status", f"{k.status} (gap {gap}, {k.solve_seconds:.1f}s)"),
+        ("status", f"{k.status} (money gap {gap}, {k.solve_seconds:.1f}s)"),
         ("critical roles covered", f"{k.covered_roles} / {k.critical_roles} ({k.coverage:.0%})"),
         ("training spend", f"{money(k.training_cost)} of {money(scenario.budget.total)} ({k.budget_used_share:.0%})"),
         ("external-hire cost of uncovered roles", money(k.external_hire_cost)),
@@ -43,8 +43,9 @@ def summary(plan: planner.Plan, scenario: planner.Scenario) -> Table:
         ("successors on slates / ready now", f"{k.successors} / {k.ready_now}"),
         ("avg quarters to ready (first successors)", "-" if k.avg_quarters_to_ready is None else f"{k.avg_quarters_to_ready:.1f}"),
         ("cost per ready successor", money(k.cost_per_ready_successor)),
-        ("objective / best bound", f"{money(k.objective)} / {money(k.best_bound)}"
+        ("money cost / bound no plan can beat", f"{money(k.money_cost)} / {money(k.best_bound)}"
          + (f" ({k.bound_kind})" if k.bound_kind else "")),
+        ("objective with tie-breaks", money(k.objective) + (f" (tie-breaks {k.tie_break_status.lower()})" if k.tie_break_status else "")),
     ]
     for name, value in rows:
         t.add_row(name, value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -15,6 +16,8 @@ from planner import InputError
 from planner.cli.common import (EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INFEASIBLE, EXIT_NO_PLAN, WORKSPACE, Format, Method,
                                 app, console, err, fail_input, find_plan, print_issues)
 from planner.cli.render import money, progress_table, render, summary
+
+WRITE_RESERVE = 0.3  # seconds kept for checking, saving and writing the plan after the solve
 
 
 def _wait(run: planner.SolveRun, live: bool) -> planner.Outcome:
@@ -57,6 +60,7 @@ def solve(
     method: Method = typer.Option(Method.cp_sat, "--method", help="cp-sat: optimise (starts from greedy, never worse); greedy: the readiness-ranking baseline HR systems use."),
 ) -> None:
     """Solve a scenario: choose successors, schedule their development, save and write the plan."""
+    began = time.monotonic()  # solver.time_limit_seconds counts from here to the written plan
     try:
         org, scenario = planner.load(scenario_file)
         if name is not None:
@@ -73,8 +77,9 @@ def solve(
 
     out = out or (Path("plans") / scenario.name if not save else None)
     to = planner.Destination(workspace=workspace if save else None, name=name, overwrite=name is not None, out=out, fmt=fmt.value)
+    deadline = began + scenario.solver.time_limit_seconds - WRITE_RESERVE
     run = planner.SolveRun(scenario, org, to, scenario_file=str(scenario_file), baseline=base_plan, baseline_name=baseline,
-                           method=method.value).start()
+                           method=method.value, deadline=deadline).start()
     outcome = _wait(run, live=not quiet and console.is_terminal)
     plan = outcome.plan
     console.print(summary(plan, scenario))

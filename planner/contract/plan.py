@@ -81,9 +81,16 @@ class Kpis(BaseModel):
         default=None, description="training_cost / successors who are ready when needed (None if there are none)."
     )
     status: Status = Field(description="Solver status: OPTIMAL (proven best), FEASIBLE (best found, gap shown), ...")
-    objective: Optional[float] = Field(default=None, description="Objective value (money units; see README).")
-    best_bound: Optional[float] = Field(default=None, description="Proven lower bound on the objective.")
-    gap: Optional[float] = Field(default=None, description="(objective - best_bound) / |objective|.")
+    objective: Optional[float] = Field(default=None, description="Objective value: money cost plus tie-breaks (money units; see README).")
+    money_cost: Optional[float] = Field(
+        default=None, description="The objective's money terms: weighted training spend and external-hire cost (its "
+        "expected value when attrition_aware), plus priced changes when re-planning (money units).")
+    best_bound: Optional[float] = Field(
+        default=None, description="A money cost no valid plan can beat: a proven lower bound on money_cost for the full problem.")
+    gap: Optional[float] = Field(default=None, description="The money gap: (money_cost - best_bound) / money_cost.")
+    tie_break_status: Optional[str] = Field(
+        default=None, description="The second phase, which orders plans of (nearly) the least money cost by the "
+        "tie-breaks: OPTIMAL, FEASIBLE (stopped by the time limit), or NOT_RUN (no time left, or no tie-break weight).")
     bound_kind: Optional[str] = Field(
         default=None,
         description="What proves best_bound, always for the full problem: 'cp-sat' (the exact model over every eligible "

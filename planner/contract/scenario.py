@@ -92,10 +92,12 @@ class SolverConfig(_Strict):
 
     time_limit_seconds: float = Field(
         default=20.0, gt=0,
-        description="Search limit. In deterministic mode it is CP-SAT's deterministic time for the search (about "
-        "seconds on an idle 2-core machine; a busy machine takes longer but finds the same plan), with 10x that in "
-        "wall-clock time as a safety net; otherwise wall-clock seconds for the whole solve, set-up included (the "
-        "search gets what is left, at least 1 s).",
+        description="Wall-clock seconds the user waits, from the start of the solve (or from loading, on the command "
+        "line) to the checked plan, in every mode: the search gets what loading, set-up and the readiness-ranking "
+        "start leave, less the time to build the plan from its answer. In deterministic mode the search also stops "
+        "after half this in CP-SAT's deterministic time (about as many seconds on an idle 2-core machine), so that it "
+        "finds the same plan on a machine up to about twice as slow or busy; one that the wall clock stops first says "
+        "so in the plan's message.",
     )
     num_workers: int = Field(default=8, ge=1, description="CP-SAT search workers (8 beats 2 even on 2 cores).")
     random_seed: int = Field(default=0, description="Seed; with the same inputs and workers, the same plan.")
@@ -105,6 +107,13 @@ class SolverConfig(_Strict):
         description="Run CP-SAT's workers in its deterministic interleaved mode, so the same inputs, seed and workers "
         "give the same plan on any machine load. About 3x slower on the sample than free-running workers "
         "(false), which may return a different one of several equally good plans.",
+    )
+    tie_break_money_tolerance: float = Field(
+        default=0.0, ge=0, le=1,
+        description="The search minimises the money cost first (training spend and external hires, weighted; plus "
+        "priced changes when re-planning), then the tie-breaks (ready successors, candidate quality, aspiration, early "
+        "development) among plans whose money cost is at most (1 + this) times the first phase's. 0: tie-breaks never "
+        "cost money.",
     )
     log_search_progress: bool = Field(default=False, description="Print CP-SAT's own log.")
     exact_pairs_limit: int = Field(

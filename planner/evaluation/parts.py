@@ -84,6 +84,16 @@ OBJECTIVE_PARTS: tuple[Part, ...] = (
 )
 
 
+# The objective's money terms; the rest are tie-breaks, which the search orders only among plans of
+# (nearly) the least money cost, and which no money bound covers.
+MONEY_PARTS = ("training_spend", "external_hire", "stability")
+
+
+def money_of(parts: dict[str, float]) -> float:
+    """The money cost of a plan from its objective parts (money units)."""
+    return float(sum(parts.get(key, 0.0) for key in MONEY_PARTS))
+
+
 def part_key(part: Part) -> str:
     """The soft rule a part function belongs to: ``part_training_spend`` -> ``training_spend``."""
     return part.__name__.removeprefix("part_")

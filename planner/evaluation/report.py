@@ -15,7 +15,7 @@ from planner.contract.plan import CASCADE_COLUMNS, Plan, readiness_category
 from planner.contract.scenario import Scenario
 from planner.evaluation.replay import PlanContext, backfill_chains
 from planner.evaluation.checks import HARD_CHECKS, Violation
-from planner.evaluation.parts import OBJECTIVE_PARTS, READINESS_PARTS, part_key
+from planner.evaluation.parts import OBJECTIVE_PARTS, READINESS_PARTS, money_of, part_key
 
 
 @dataclass
@@ -153,7 +153,10 @@ def check_plan(org: Organisation, scenario: Scenario, plan: Plan) -> CheckReport
     if plan.kpis.objective is not None:
         if ev.objective > plan.kpis.objective + tolerance:
             mismatches.append(f"objective: reported {plan.kpis.objective:.2f}, recomputed {ev.objective:.2f} is worse")
-        if plan.kpis.best_bound is not None and ev.objective < plan.kpis.best_bound - tolerance:
-            mismatches.append(f"objective {ev.objective:.2f} is below the reported bound {plan.kpis.best_bound:.2f}")
+    money = money_of(ev.objective_parts)
+    if plan.kpis.money_cost is not None and abs(plan.kpis.money_cost - money) > tolerance:
+        mismatches.append(f"money cost: reported {plan.kpis.money_cost:.2f}, recomputed {money:.2f}")
+    if plan.kpis.best_bound is not None and money < plan.kpis.best_bound - tolerance:
+        mismatches.append(f"money cost {money:.2f} is below the reported bound {plan.kpis.best_bound:.2f}")
     return CheckReport(ok=not ev.violations and not mismatches, violations=ev.violations, mismatches=mismatches,
                        kpis=ev.kpis, objective=ev.objective)

@@ -91,3 +91,16 @@ def expected_hire_cost(cost: int, loss: int) -> int:
     """The smallest whole money amount u the cuts allow: the expected external-hire cost of a role
     costing ``cost`` when its ready slate members' loss shares add up to ``loss``."""
     return max(0, max(-((b * loss - a) // 1000) for a, b in expected_hire_cuts(cost)))
+
+
+TIE_BREAKS = ("ready_successor", "candidate_quality", "aspiration", "early_development")
+
+
+def money_only(scenario):
+    """The scenario with every tie-break weight 0: its objective is the money cost alone, so a bound on
+    it (planner.heuristics.bound.lp_bound) bounds every plan's money cost."""
+    return scenario.model_copy(update={"weights": scenario.weights.model_copy(update={k: 0.0 for k in TIE_BREAKS})})
+
+
+def has_tie_breaks(scenario) -> bool:
+    return any(getattr(scenario.weights, k) > 0 for k in TIE_BREAKS)

@@ -37,21 +37,28 @@ def relative_gap(objective: Optional[float], bound: Optional[float]) -> Optional
 
 class Watcher(cp_model.CpSolverSolutionCallback):
     """Relays progress to the caller on every new plan and every bound improvement, and stops the
-    search as soon as ``stop`` is set (even while the solver is only proving optimality)."""
+    search as soon as ``stop`` is set (even while the solver is only proving optimality).
+
+    Progress is always about money: ``money`` is the expression of the money terms, whose value is
+    reported as the plan's; the bound is CP-SAT's own (when it minimises money over the full
+    problem) or ``valid_bound`` (a money bound from elsewhere: the relaxation, or the first phase's
+    when the second orders tie-breaks)."""
 
     def __init__(self, on_progress: Optional[ProgressFn], stop: Optional[threading.Event], started: float,
-                 valid_bound: Optional[float] = None):
+                 money, valid_bound: Optional[float] = None):
         super().__init__()
         self.on_progress, self.stop, self.started = on_progress, stop, started
-        self.valid_bound = valid_bound  # set when CP-SAT's own bound covers only a restricted model
+        self.money = money
+        self.valid_bound = valid_bound
         self.solutions = 0
         self.objective: Optional[float] = None
-        self.bound: Optional[float] = None
+        self.bound: Optional[float] = valid_bound
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
-        self.objective = self.objective_value / OBJECTIVE_SCALE
-        self.bound = self.valid_bound if self.valid_bound is not None else self.best_objective_bound / OBJECTIVE_SCALE
+        self.objective = (self.money if isinstance(self.money, int) else self.value(self.money)) / OBJECTIVE_SCALE
+        if self.valid_bound is None:
+            self.bound = self.best_objective_bound / OBJECTIVE_SCALE
         self._report()
         if self.stop is not None and self.stop.is_set():
             self.stop_search()
@@ -87,18 +94,17 @@ class Watcher(cp_model.CpSolverSolutionCallback):
             done.set()
 
 
-def solver_parameters(config: SolverConfig, spent: float = 0.0) -> cp_model.CpSolver:
-    """A CP-SAT solver set up from the one config object. Free-running, ``time_limit_seconds`` is the
-    whole solve's wall-clock budget: the search gets what the set-up (``spent`` seconds) left, at
-    least 1 s. Deterministic, it is the search's deterministic time alone, so that the plan does not
-    depend on how long the set-up took."""
+def solver_parameters(config: SolverConfig, wall_seconds: float, deterministic_seconds: Optional[float] = None) -> cp_model.CpSolver:
+    """A CP-SAT solver set up from the one config object, for a search of at most ``wall_seconds``
+    (what the time limit leaves it). Deterministic, the search also stops after
+    ``deterministic_seconds`` of deterministic time (default: the time limit), which is what makes
+    its plan independent of the machine's load when that limit comes first."""
     solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, wall_seconds)
     if config.deterministic:
         solver.parameters.interleave_search = True
-        solver.parameters.max_deterministic_time = config.time_limit_seconds
-        solver.parameters.max_time_in_seconds = 10 * config.time_limit_seconds
-    else:
-        solver.parameters.max_time_in_seconds = max(1.0, config.time_limit_seconds - spent)
+        solver.parameters.max_deterministic_time = max(0.01, config.time_limit_seconds if deterministic_seconds is None
+                                                       else deterministic_seconds)
     solver.parameters.num_workers = config.num_workers
     solver.parameters.random_seed = config.random_seed
     solver.parameters.relative_gap_limit = config.relative_gap_limit

@@ -16,6 +16,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from planner.evaluation.replay import decision_changes
+from planner.evaluation.parts import MONEY_PARTS, money_of
 from planner.evaluation.report import check_plan, evaluate
 from planner.contract.domain import Organisation
 from planner.inputs.files import dataset_fingerprint
@@ -26,7 +27,7 @@ from planner.problem.instance import build_problem
 from planner.solver.warmstart import cover_more
 from planner.contract.plan import LEARNING_COLUMNS, CascadeStep, Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry
 from planner.contract.scenario import Scenario
-from planner.problem.scoring import OBJECTIVE_SCALE, effective_need
+from planner.problem.scoring import OBJECTIVE_SCALE, effective_need, has_tie_breaks, money_only
 from planner.version import __version__
 from planner.solver.conflicts import conflict_core, explain_conflict, why_unbuildable
 from planner.solver.search import ProgressFn, Watcher, relative_gap, solver_parameters
@@ -53,7 +54,8 @@ def _target_roles(problem, slates: list[tuple[str, str, int]], starts: list[tupl
 
 
 def _decisions_plan(org, scenario, problem, slates, starts, meta, base, kpi_extra: dict) -> Plan:
-    """A plan from chosen decisions, its readiness and KPIs recomputed by the checker."""
+    """A plan from chosen decisions, its readiness and KPIs recomputed by the checker; ``best_bound``
+    in ``kpi_extra`` is a money bound, and the gap is the money gap."""
     targets = _target_roles(problem, slates, starts)
     department = org.employees.set_index("employee_id")["department"]
     label = scenario.quarter_label
@@ -72,11 +74,13 @@ def _decisions_plan(org, scenario, problem, slates, starts, meta, base, kpi_extr
     )
     ev = evaluate(org, scenario, slate_df, learning, base)
     bound = kpi_extra.pop("best_bound", None)
+    money = money_of(ev.objective_parts)
     kpis = Kpis(
         **ev.kpis,
         objective=round(ev.objective, 2),
+        money_cost=round(money, 2),
         best_bound=None if bound is None else round(bound, 2),
-        gap=relative_gap(ev.objective, bound),
+        gap=relative_gap(money, bound),
         objective_parts={k: round(v, 2) for k, v in ev.objective_parts.items()},
         decisions_changed=sum(decision_changes(slate_df, learning, base)) if base else None,
         **kpi_extra,
@@ -179,12 +183,32 @@ class _Start:
     name: str
 
 
+# Deterministic mode spends at most this share of the time limit in CP-SAT's deterministic time (about
+# as many wall seconds on an idle 2-core machine), so that the wall clock, which also bounds it, stops
+# the search first only on a machine more than twice as slow or as busy.
+DETERMINISTIC_SHARE = 0.5
+
+
+@dataclass
+class _Answer:
+    """What the search returns: the first phase's status (about money), the solver whose solution is
+    the plan (the second phase's when it found one), the money bound, and how the phases ended."""
+
+    code: int
+    solver: cp_model.CpSolver
+    money_bound: Optional[float]
+    tie_break_status: str
+    wall_limited: bool
+
+
 class _Solve:
     """One call of :func:`solve`: what its phases share, and the phases themselves."""
 
-    def __init__(self, org: Organisation, scenario: Scenario, on_phase: Optional[PhaseFn]):
+    def __init__(self, org: Organisation, scenario: Scenario, on_phase: Optional[PhaseFn], deadline: Optional[float]):
         self.org, self.scenario, self.on_phase = org, scenario, on_phase
         self.started = time.monotonic()
+        self.deadline = deadline if deadline is not None else self.started + scenario.solver.time_limit_seconds
+        self.reserve = 0.2  # seconds kept back for building the plan from the search's answer
         self.problem = None
         self.large = False
         self.meta: Optional[PlanMeta] = None
@@ -198,6 +222,10 @@ class _Solve:
         finally:
             if self.on_phase is not None:
                 self.on_phase(name, time.perf_counter() - t0)
+
+    def remaining(self) -> float:
+        """Seconds the search may still take: to the deadline, less what building the plan will need."""
+        return self.deadline - time.monotonic() - self.reserve
 
     @property
     def bound_kind(self) -> str:
@@ -223,8 +251,8 @@ class _Solve:
         return Plan(meta=self.meta.model_copy(update={"message": reason}), kpis=kpis)
 
     def decided(self, slates, starts, status: str, bound: Optional[float] = None, message: str = "",
-                solver_objective_parts: Optional[dict] = None) -> Plan:
-        extra = dict(status=status, solve_seconds=round(time.monotonic() - self.started, 3))
+                solver_objective_parts: Optional[dict] = None, tie_break_status: Optional[str] = None) -> Plan:
+        extra = dict(status=status, solve_seconds=round(time.monotonic() - self.started, 3), tie_break_status=tie_break_status)
         if bound is not None:
             extra.update(best_bound=bound, bound_kind=self.bound_kind)
         if solver_objective_parts is not None:
@@ -234,38 +262,78 @@ class _Solve:
 
     def start_plan(self, ranking: tuple[list, list], table, pool) -> tuple[_Start, Optional[float]]:
         """The search's start: the readiness ranking, or on a large organisation the ranking with more
-        roles covered (planner.solver.warmstart) when that is better; with the relaxation's bound over
-        every pair there (CP-SAT's own covers only the shortlist)."""
+        roles covered (planner.solver.warmstart, within the first 30% of the time limit) when that is
+        cheaper; with the money bound of the relaxation over every pair there (CP-SAT's own covers
+        only the shortlist)."""
         slates, starts = ranking
+        t0 = time.monotonic()
         start = _Start(slates, starts, self.decided(slates, starts, "FEASIBLE"), "the readiness-ranking baseline")
+        self.reserve = 0.2 + 2.0 * (time.monotonic() - t0)  # the answer's plan and, at worst, a check of the start's
         if not self.large:
             return start, None
-        slates2, starts2 = cover_more(self.org, self.scenario, self.problem, slates, starts)
+        cover_until = self.started + 0.3 * (self.deadline - self.started)
+        slates2, starts2 = cover_more(self.org, self.scenario, self.problem, slates, starts, deadline=cover_until)
         better = self.decided(slates2, starts2, "FEASIBLE")
-        if better.kpis.objective < start.plan.kpis.objective and check_plan(self.org, self.scenario, better).ok:
+        if _cheaper(better, start.plan) and check_plan(self.org, self.scenario, better).ok:
             start = _Start(slates2, starts2, better, "the baseline with more roles covered (planner.solver.warmstart)")
-        return start, lp_bound(table, self.scenario, pool)
+        money = money_only(self.scenario)
+        pool_size = max(12, self.scenario.solver.shortlist_per_rank)
+        return start, lp_bound(table, money, price_pool(table, money, pool_size=pool_size))
 
-    def search(self, built, start: _Start, relaxation: Optional[float], on_progress, stop) -> tuple[int, cp_model.CpSolver]:
-        """CP-SAT from the start plan as a complete hint, within the settings' limits."""
+    def search(self, built, start: _Start, relaxation: Optional[float], on_progress, stop) -> _Answer:
+        """CP-SAT from the start plan as a complete hint, in two phases within the wall clock: first the
+        money cost alone (its bound is the money bound), then the whole objective among plans whose
+        money cost is within solver.tie_break_money_tolerance of the first phase's."""
+        config, model = self.scenario.solver, built.model
+        money = sum(built.objective_parts[k] for k in MONEY_PARTS if k in built.objective_parts)
         first = {e: r for e, r, k in start.slates if k == 1}
-        built.vars.hint(built.model, set(start.starts), set(start.slates),
+        built.vars.hint(model, set(start.starts), set(start.slates),
                         {(s.employee_id, s.role_id): s.ready_quarter for s in start.plan.slates if s.ready_quarter is not None},
                         effective_need(self.problem.need, self.problem.incumbent_of, first))
-        solver = solver_parameters(self.scenario.solver, time.monotonic() - self.started)
-        return Watcher(on_progress, stop, self.started, relaxation).run(solver, built.model), solver
+        ties = has_tie_breaks(self.scenario)
+        share = 0.8 if ties else 1.0  # of the wall clock and of the deterministic time, for the money phase
+        deterministic_time = DETERMINISTIC_SHARE * config.time_limit_seconds
+        model.minimize(money)
+        wall1 = share * self.remaining()
+        solver1 = solver_parameters(config, wall1, share * deterministic_time)
+        code1 = Watcher(on_progress, stop, self.started, money, relaxation).run(solver1, model)
+        wall_limited = config.deterministic and code1 != cp_model.OPTIMAL and solver1.wall_time >= 0.95 * wall1
+        if code1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _Answer(code1, solver1, _money_bound(solver1, relaxation), "NOT_RUN", wall_limited)
+        bound = _money_bound(solver1, relaxation)
+        if not ties or (stop is not None and stop.is_set()) or self.remaining() < 0.1:
+            return _Answer(code1, solver1, bound, "NOT_RUN", wall_limited)
+        values = list(solver1.response_proto.solution)
+        model.clear_hints()
+        for index, value in enumerate(values):
+            model.add_hint(model.get_int_var_from_proto_index(index), value)
+        cap = int(solver1.value(money))
+        model.add(money <= cap + int(config.tie_break_money_tolerance * cap)).with_name("money_cap")
+        model.minimize(sum(built.objective_parts.values()))
+        wall2 = self.remaining()
+        left = deterministic_time - solver1.response_proto.deterministic_time
+        if config.deterministic and left < 0.05:
+            return _Answer(code1, solver1, bound, "NOT_RUN", wall_limited)
+        solver2 = solver_parameters(config, wall2, left)
+        code2 = Watcher(on_progress, stop, self.started, money, bound).run(solver2, model)
+        if code2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _Answer(code1, solver1, bound, "NOT_RUN", wall_limited)
+        wall_limited = wall_limited or (config.deterministic and code2 != cp_model.OPTIMAL and solver2.wall_time >= 0.95 * wall2)
+        return _Answer(code1, solver2, bound, solver2.status_name(code2), wall_limited)
 
-    def result(self, code: int, solver: cp_model.CpSolver, built, start: _Start, relaxation: Optional[float]) -> Plan:
-        """The plan to return: the search's, or the start when the search did not beat it, or no plan
-        with the reason (for conflicting overrides: a minimal set of them and the rules they break)."""
+    def result(self, answer: _Answer, built, start: _Start, relaxation: Optional[float]) -> Plan:
+        """The plan to return: the search's, or the start when the search did not beat it on money, or no
+        plan with the reason (for conflicting overrides: a minimal set of them and the rules they break)."""
         org, scenario, limit = self.org, self.scenario, self.scenario.solver.time_limit_seconds
+        code, solver = answer.code, answer.solver
         if code == cp_model.INFEASIBLE and built.assumptions:
             needed, rules = explain_conflict(self.problem, conflict_core(self.problem))
             return self.no_plan("INFEASIBLE", f"these cannot hold together: {' + '.join(needed)}"
                                 + (f" (they break: {', '.join(rules)})" if rules else ""))
         if code == cp_model.UNKNOWN and check_plan(org, scenario, start.plan).ok:
-            return self.decided(start.slates, start.starts, "FEASIBLE", relaxation,
-                                f"no better plan found within {limit:g} s: {start.name} is returned; raise solver.time_limit_seconds")
+            return self.decided(start.slates, start.starts, "FEASIBLE", answer.money_bound,
+                                f"no better plan found within {limit:g} s: {start.name} is returned; raise solver.time_limit_seconds",
+                                tie_break_status="NOT_RUN")
         status = solver.status_name(code)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             reason = {
@@ -275,18 +343,35 @@ class _Solve:
             }.get(status, status)
             return self.no_plan(status, reason)
         value = solver.boolean_value
-        bound = solver.best_objective_bound / OBJECTIVE_SCALE if relaxation is None else relaxation
-        plan = self.decided(built.vars.chosen_slates(value), built.vars.chosen_starts(value), status, bound,
-                            solver_objective_parts=solver_parts(solver, built))
-        if self.large and plan.kpis.status == "OPTIMAL" and (plan.kpis.gap or 0) > 1e-9:  # optimal for the shortlist only
+        message = ("the wall-clock limit stopped the deterministic search before its deterministic time: this plan may "
+                   "differ on a busier or faster machine" if answer.wall_limited else "")
+        plan = self.decided(built.vars.chosen_slates(value), built.vars.chosen_starts(value), status, answer.money_bound,
+                            message, solver_objective_parts=solver_parts(solver, built), tie_break_status=answer.tie_break_status)
+        if plan.kpis.status == "OPTIMAL" and (plan.kpis.gap or 0) > 1e-9:  # optimal for the shortlist only
             plan = plan.model_copy(update={"kpis": plan.kpis.model_copy(update={"status": "FEASIBLE"})})
-        if ((self.large or status != "OPTIMAL") and start.plan.kpis.objective < plan.kpis.objective
-                and check_plan(org, scenario, start.plan).ok):
-            # a stopped search may hold a worse plan than the one it started from (and on large organisations,
-            # OPTIMAL is only the shortlist's, within its gap limit)
-            return self.decided(start.slates, start.starts, plan.kpis.status, bound,
-                                f"the search stopped before improving on {start.name}, which is returned")
+        if _cheaper(start.plan, plan) and check_plan(org, scenario, start.plan).ok:
+            # a stopped search may hold a costlier plan than the one it started from (and on large organisations,
+            # OPTIMAL is only the shortlist's)
+            return self.decided(start.slates, start.starts, plan.kpis.status, answer.money_bound,
+                                f"the search stopped before improving on {start.name}, which is returned",
+                                tie_break_status="NOT_RUN")
         return plan
+
+
+def _money_bound(solver: cp_model.CpSolver, relaxation: Optional[float]) -> Optional[float]:
+    """The money bound: the relaxation's over every pair (large organisations), else CP-SAT's own from
+    the money phase, which covers the full problem (its pruning is exact)."""
+    if relaxation is not None:
+        return relaxation
+    bound = solver.best_objective_bound
+    return bound / OBJECTIVE_SCALE if np.isfinite(bound) else None
+
+
+def _cheaper(a: Plan, b: Plan) -> bool:
+    """Plan ``a`` is better than ``b``: less money, or the same money (to the cent) and a lower objective."""
+    if a.kpis.money_cost < b.kpis.money_cost - 0.005:
+        return True
+    return abs(a.kpis.money_cost - b.kpis.money_cost) <= 0.005 and a.kpis.objective < b.kpis.objective - 0.005
 
 
 def solve(
@@ -299,6 +384,7 @@ def solve(
     baseline_name: Optional[str] = None,
     method: str = "cp-sat",
     on_phase: Optional[PhaseFn] = None,
+    deadline: Optional[float] = None,
 ) -> Plan:
     """Choose slates and schedule development for ``scenario`` on ``org``.
 
@@ -310,13 +396,15 @@ def solve(
     conflicting pins, vetoes and locks: a minimal set of them and the rules they break). With a
     ``baseline`` plan, changing its decisions costs weights.change_slate / change_learning each.
     ``on_phase(name, seconds)`` is told how long each phase took: prepare, readiness ranking,
-    build model, start plan, search, result.
+    build model, start plan, search, result. ``deadline`` (a time.monotonic() value, by default the
+    call's start plus solver.time_limit_seconds) is when the plan must be ready: the search gets
+    what the phases before it leave, and no search runs when none is left.
     """
     from planner.heuristics.ranking import greedy_decisions
 
     if method not in ("cp-sat", "greedy"):
         raise ValueError(f"unknown method {method!r}: use 'cp-sat' or 'greedy'")
-    run = _Solve(org, scenario, on_phase)
+    run = _Solve(org, scenario, on_phase, deadline)
     with run.phase("prepare"):
         table, ranked_slates, pool = run.prepare(baseline)
         run.meta = plan_meta(org, scenario, method, scenario_file, baseline, baseline_name)
@@ -333,7 +421,11 @@ def solve(
     with run.phase("start plan"):
         start, relaxation = run.start_plan(ranking, table, pool)
     del table, pool
+    if run.remaining() < 0.1:
+        return run.decided(start.slates, start.starts, "FEASIBLE", relaxation,
+                           f"the time limit ({scenario.solver.time_limit_seconds:g} s) was spent before the search could run: "
+                           f"{start.name} is returned; raise solver.time_limit_seconds", tie_break_status="NOT_RUN")
     with run.phase("search"):
-        code, solver = run.search(built, start, relaxation, on_progress, stop)
+        answer = run.search(built, start, relaxation, on_progress, stop)
     with run.phase("result"):
-        return run.result(code, solver, built, start, relaxation)
+        return run.result(answer, built, start, relaxation)

@@ -12,6 +12,7 @@ rank). Incumbents of critical roles are left out, so no backfill cascade moves a
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 import numpy as np
@@ -73,10 +74,11 @@ class _Cover:
     """The state of :func:`cover_more`: the slates being changed, the development booked, and the moves."""
 
     def __init__(self, org: Organisation, scenario: Scenario, problem: Problem, slates, starts, tries_per_role: int,
-                 time_limit: float):
+                 time_limit: float, deadline: float | None = None):
         p = self.p = problem
         self.depth, self.cap = scenario.policy.bench_depth, scenario.policy.max_slates_per_employee
-        self.tries_per_role, self.time_limit = tries_per_role, time_limit
+        self.tries_per_role, self.time_limit, self.deadline = tries_per_role, time_limit, deadline
+        self.stopped_early = False
         self.ledger = _Ledger(p)
         for e, i, t in starts:
             self.ledger.book(e, i, t)
@@ -143,6 +145,9 @@ class _Cover:
     def run(self):
         p = self.p
         for r in sorted(p.critical_roles, key=lambda r: -p.external_cost[r]):
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                self.stopped_early = True
+                break
             need = self.needs()
             if self.slate[r] and self.ready(self.slate[r][0], r, need[r]):
                 continue
@@ -159,7 +164,7 @@ class _Cover:
 
 def cover_more(org: Organisation, scenario: Scenario, problem: Problem,
                slates: list[tuple[str, str, int]], starts: list[tuple[str, str, int]],
-               tries_per_role: int = 3, time_limit: float = 1.0):
+               tries_per_role: int = 3, time_limit: float = 1.0, deadline: float | None = None):
     """(slates, starts): the given plan with more roles covered, highest external-hire cost first
     (``tries_per_role`` candidates per move, each one-person model limited to ``time_limit``
     deterministic seconds, so the result does not depend on the machine's load). ``problem.pairs``
@@ -169,5 +174,7 @@ def cover_more(org: Organisation, scenario: Scenario, problem: Problem,
     - un-cascade: a role falls vacant early because its incumbent is another role's first successor;
       that role gets a different first successor who is ready in time (the incumbent moves to rank 2);
     - develop or replace: the role's first successor is not ready in time; a candidate who can be
-      made ready takes rank 1."""
-    return _Cover(org, scenario, problem, slates, starts, tries_per_role, time_limit).run()
+      made ready takes rank 1.
+
+    Past ``deadline`` (a time.monotonic() value) it tries no more roles and returns what it has."""
+    return _Cover(org, scenario, problem, slates, starts, tries_per_role, time_limit, deadline).run()
