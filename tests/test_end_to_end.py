@@ -113,18 +113,18 @@ def test_cli_compare_and_plans(tmp_path, solved):
     assert store.list()["name"].tolist() == ["base"]
 
 
-def test_sweep_of_11_budgets_agrees_on_the_process_pool_and_dask():
+def test_sweep_of_six_budgets_agrees_on_the_process_pool_and_dask():
     from dask.distributed import LocalCluster
 
     org, scenario = planner.load(ROOT / "scenarios/baseline.yaml")
-    budgets = [float(b) for b in range(0, 150_001, 15_000)]
+    budgets = [float(b) for b in range(0, 150_001, 30_000)]
     pool = sweep(scenario, org, "budget.total", budgets, workers=2)
     with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True) as cluster:
         on_dask = sweep(scenario, org, "budget.total", budgets, address=cluster.scheduler_address)
-    assert len(pool) == 11 and pool["status"].isin(["OPTIMAL", "FEASIBLE"]).all()
+    assert len(pool) == 6 and pool["status"].isin(["OPTIMAL", "FEASIBLE"]).all()
     columns = ["value", "status", "objective", "gap", "covered_roles", "training_cost", "external_hire_cost", "total_cost"]
     pd.testing.assert_frame_equal(pool[columns], on_dask[columns])
-    assert pool["covered_roles"].is_monotonic_increasing and pool["objective"].is_monotonic_decreasing
+    assert pool["covered_roles"].is_monotonic_increasing and pool["total_cost"].is_monotonic_decreasing
 
 
 def test_stop_ends_the_search_with_the_best_plan_so_far():

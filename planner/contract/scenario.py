@@ -95,9 +95,9 @@ class SolverConfig(_Strict):
         description="Wall-clock seconds the user waits, from the start of the solve (or from loading, on the command "
         "line) to the checked plan, in every mode: the search gets what loading, set-up and the readiness-ranking "
         "start leave, less the time to build the plan from its answer. In deterministic mode the search also stops "
-        "after half this in CP-SAT's deterministic time (about as many seconds on an idle 2-core machine), so that it "
-        "finds the same plan on a machine up to about twice as slow or busy; one that the wall clock stops first says "
-        "so in the plan's message.",
+        "after three quarters of this in CP-SAT's deterministic time (about as many seconds on an idle 2-core machine), "
+        "so that it finds the same plan on a machine up to about a third slower or busier; one that the wall clock "
+        "stops first says so in the plan's message.",
     )
     num_workers: int = Field(default=8, ge=1, description="CP-SAT search workers (8 beats 2 even on 2 cores).")
     random_seed: int = Field(default=0, description="Seed; with the same inputs and workers, the same plan.")

@@ -185,8 +185,8 @@ class _Start:
 
 # Deterministic mode spends at most this share of the time limit in CP-SAT's deterministic time (about
 # as many wall seconds on an idle 2-core machine), so that the wall clock, which also bounds it, stops
-# the search first only on a machine more than twice as slow or as busy.
-DETERMINISTIC_SHARE = 0.5
+# the search first only on a machine more than a third slower or busier.
+DETERMINISTIC_SHARE = 0.75
 
 
 @dataclass
