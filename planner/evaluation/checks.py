@@ -285,15 +285,14 @@ def check_readiness(ctx: PlanContext) -> Iterator[str]:
     that report none (decisions only) pass."""
     if "ready_quarter" not in ctx.slates.columns:
         return
-    known = ctx.people, ctx.positions
+    people, positions = ctx.people, ctx.positions
     reported = ctx.slates
     categories = reported["readiness"] if "readiness" in reported.columns else [None] * len(reported)
-    for role, rank, employee, quarter, category in zip(reported["role_id"], reported["rank"], reported["employee_id"],
-                                                        reported["ready_quarter"], categories):
-        if employee not in known[0] or role not in known[1]:
+    for role, rank, employee, quarter, category, truth in zip(reported["role_id"], reported["rank"], reported["employee_id"],
+                                                               reported["ready_quarter"], categories, ctx.slate_ready_quarters):
+        if employee not in people or role not in positions:
             continue
         said = None if pd.isna(quarter) else int(quarter)
-        truth = ctx.ready_quarter(employee, role)
         if said != truth or (category is not None and category != readiness_category(truth)):
             yield (f"{role} rank {rank} {employee}: reported ready {said} ({category}), "
                    f"recomputed {truth} ({readiness_category(truth)})")

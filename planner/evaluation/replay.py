@@ -149,6 +149,13 @@ class PlanContext:
         return ready
 
     @cached_property
+    def slate_ready_quarters(self) -> list[Optional[int]]:
+        """:meth:`ready_quarter` of each slate row, in plan order (None for an unknown person or role)."""
+        people, positions = self.people, self.positions
+        return [self.ready_quarter(e, r) if e in people and r in positions else None
+                for e, r in zip(self.slates["employee_id"], self.slates["role_id"])]
+
+    @cached_property
     def need(self) -> pd.Series:
         """Quarter each critical role needs its successor: its vacancy (or the horizon's end), or earlier
         when its incumbent moves up as another role's first successor (backfill cascades)."""

@@ -39,11 +39,7 @@ class Evaluation:
 def with_readiness(ctx: PlanContext) -> pd.DataFrame:
     """The plan's slates with ready_quarter, readiness, need_quarter and ready_when_needed recomputed."""
     slates = ctx.slates.copy()
-    known = [e in ctx.people and r in ctx.positions for e, r in zip(slates["employee_id"], slates["role_id"])]
-    slates["ready_quarter"] = [
-        ctx.ready_quarter(e, r) if ok else None for e, r, ok in zip(slates["employee_id"], slates["role_id"], known)
-    ]
-    slates["ready_quarter"] = slates["ready_quarter"].astype("Int64")
+    slates["ready_quarter"] = pd.array(ctx.slate_ready_quarters, dtype="Int64")
     slates["readiness"] = [readiness_category(None if pd.isna(q) else int(q)) for q in slates["ready_quarter"]]
     slates["need_quarter"] = slates["role_id"].map(ctx.need)
     slates["ready_when_needed"] = slates["ready_quarter"].notna() & (slates["ready_quarter"] <= slates["need_quarter"])

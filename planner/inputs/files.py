@@ -306,22 +306,21 @@ def write_dataset(
         frames = {name: org_or_frames.table(name) for name in TABLES if org_or_frames.table(name) is not None}
     else:
         frames = dict(org_or_frames)
-    if not workbook and path.exists():
+    if workbook:
+        return write_workbook(frames, path)  # written to a temporary sibling and renamed into place
+    if path.exists():
         _check_replaceable(path)
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
-        if workbook:
-            write_workbook(frames, path)
-        else:
-            new = tmp / "new"
-            new.mkdir()
-            for name, df in frames.items():
-                write_table(df, new / f"{name}.{fmt}", fmt, float_format=float_format)
-            if path.exists():
-                os.replace(path, tmp / "old")  # removed with tmp below
-            os.replace(new, path)
+        new = tmp / "new"
+        new.mkdir()
+        for name, df in frames.items():
+            write_table(df, new / f"{name}.{fmt}", fmt, float_format=float_format)
+        if path.exists():
+            os.replace(path, tmp / "old")  # removed with tmp below
+        os.replace(new, path)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return path

@@ -108,7 +108,7 @@ def _restricted_problem(org: Organisation, scenario: Scenario, table, baseline):
     """The large-instance method's problem: each role's shortlist (planner.heuristics.bound.shortlist), the
     readiness-ranking baseline's slates (ranked from the whole table, so it is the same baseline as
     the exact method's), eligible pins and the re-planned baseline's slates. Returns it with the
-    baseline's slates and the relaxation's pool; its pairs carry their ``dev_cost`` bound.
+    baseline's slates; its pairs carry their ``dev_cost`` bound.
 
     Pins, locks and their prerequisites are all in it, and any other decision can be left out, so
     when it is infeasible (conflicting overrides) the full problem is too."""
@@ -137,11 +137,16 @@ def _restricted_problem(org: Organisation, scenario: Scenario, table, baseline):
     slates = greedy_slates(org, scenario, need, ranked_from_table(table, vetoed), eligible)
     wanted = [(e, r) for e, r, _ in slates] + [(p.employee_id, p.role_id) for p in scenario.pins]
     wanted += [(s.employee_id, s.role_id) for s in baseline.slates] if baseline is not None else []
-    pool = price_pool(table, scenario, pool_size=max(12, scenario.solver.shortlist_per_rank))
+    pool = price_pool(table, scenario, pool_size=_pool_size(scenario))
     rows = np.union1d(shortlist(table, pool, scenario.solver.shortlist_per_rank, scenario.weights.training_spend), rows_of(wanted))
     problem = build_problem(org, scenario, baseline, pairs=table.frame(rows))
     problem.pairs["dev_cost"] = table.dev_cost[rows]  # the same order: build_problem keeps the given pairs'
-    return problem, slates, pool
+    return problem, slates
+
+
+def _pool_size(scenario: Scenario) -> int:
+    """Pairs per role the relaxation and the shortlist price one by one (planner.heuristics.bound.price_pool)."""
+    return max(12, scenario.solver.shortlist_per_rank)
 
 
 PhaseFn = Callable[[str, float], None]
@@ -233,15 +238,15 @@ class _Solve:
 
     def prepare(self, baseline: Optional[Plan]):
         """The candidate table and the problem: every eligible pair, or for a large organisation the
-        restricted problem (shortlists, the baseline's slates, pins). Returns the table, the
-        ranking's slates (large only) and the relaxation's pool (large only)."""
+        restricted problem (shortlists, the baseline's slates, pins). Returns the table and the
+        ranking's slates (large only)."""
         table = candidate_table(self.org, self.scenario)
         self.large = len(table) > self.scenario.solver.exact_pairs_limit
         if self.large:
-            self.problem, slates, pool = _restricted_problem(self.org, self.scenario, table, baseline)
+            self.problem, slates = _restricted_problem(self.org, self.scenario, table, baseline)
         else:
-            self.problem, slates, pool = build_problem(self.org, self.scenario, baseline), None, None
-        return table, slates, pool
+            self.problem, slates = build_problem(self.org, self.scenario, baseline), None
+        return table, slates
 
     def no_plan(self, status: str, reason: str) -> Plan:
         empty = evaluate(self.org, self.scenario, pd.DataFrame(columns=["role_id", "rank", "employee_id"]),
@@ -260,7 +265,7 @@ class _Solve:
         plan = _decisions_plan(self.org, self.scenario, self.problem, slates, starts, self.meta, self.meta.baseline, extra)
         return plan.model_copy(update={"meta": self.meta.model_copy(update={"message": message})}) if message else plan
 
-    def start_plan(self, ranking: tuple[list, list], table, pool) -> tuple[_Start, Optional[float]]:
+    def start_plan(self, ranking: tuple[list, list], table) -> tuple[_Start, Optional[float]]:
         """The search's start: the readiness ranking, or on a large organisation the ranking with more
         roles covered (planner.solver.warmstart, within the first 30% of the time limit) when that is
         cheaper; with the money bound of the relaxation over every pair there (CP-SAT's own covers
@@ -277,8 +282,7 @@ class _Solve:
         if _cheaper(better, start.plan) and check_plan(self.org, self.scenario, better).ok:
             start = _Start(slates2, starts2, better, "the baseline with more roles covered (planner.solver.warmstart)")
         money = money_only(self.scenario)
-        pool_size = max(12, self.scenario.solver.shortlist_per_rank)
-        return start, lp_bound(table, money, price_pool(table, money, pool_size=pool_size))
+        return start, lp_bound(table, money, price_pool(table, money, pool_size=_pool_size(money)))
 
     def search(self, built, start: _Start, relaxation: Optional[float], on_progress, stop) -> _Answer:
         """CP-SAT from the start plan as a complete hint, in two phases within the wall clock: first the
@@ -298,22 +302,18 @@ class _Solve:
         solver1 = solver_parameters(config, wall1, share * deterministic_time)
         code1 = Watcher(on_progress, stop, self.started, money, relaxation).run(solver1, model)
         wall_limited = config.deterministic and code1 != cp_model.OPTIMAL and solver1.wall_time >= 0.95 * wall1
-        if code1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _Answer(code1, solver1, _money_bound(solver1, relaxation), "NOT_RUN", wall_limited)
         bound = _money_bound(solver1, relaxation)
-        if not ties or (stop is not None and stop.is_set()) or self.remaining() < 0.1:
+        left = deterministic_time - solver1.response_proto.deterministic_time  # for the second phase
+        if (code1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or not ties or (stop is not None and stop.is_set())
+                or self.remaining() < 0.1 or (config.deterministic and left < 0.05)):
             return _Answer(code1, solver1, bound, "NOT_RUN", wall_limited)
-        values = list(solver1.response_proto.solution)
         model.clear_hints()
-        for index, value in enumerate(values):
+        for index, value in enumerate(solver1.response_proto.solution):
             model.add_hint(model.get_int_var_from_proto_index(index), value)
         cap = int(solver1.value(money))
         model.add(money <= cap + int(config.tie_break_money_tolerance * cap)).with_name("money_cap")
         model.minimize(sum(built.objective_parts.values()))
         wall2 = self.remaining()
-        left = deterministic_time - solver1.response_proto.deterministic_time
-        if config.deterministic and left < 0.05:
-            return _Answer(code1, solver1, bound, "NOT_RUN", wall_limited)
         solver2 = solver_parameters(config, wall2, left)
         code2 = Watcher(on_progress, stop, self.started, money, bound).run(solver2, model)
         if code2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -321,7 +321,7 @@ class _Solve:
         wall_limited = wall_limited or (config.deterministic and code2 != cp_model.OPTIMAL and solver2.wall_time >= 0.95 * wall2)
         return _Answer(code1, solver2, bound, solver2.status_name(code2), wall_limited)
 
-    def result(self, answer: _Answer, built, start: _Start, relaxation: Optional[float]) -> Plan:
+    def result(self, answer: _Answer, built, start: _Start) -> Plan:
         """The plan to return: the search's, or the start when the search did not beat it on money, or no
         plan with the reason (for conflicting overrides: a minimal set of them and the rules they break)."""
         org, scenario, limit = self.org, self.scenario, self.scenario.solver.time_limit_seconds
@@ -406,7 +406,7 @@ def solve(
         raise ValueError(f"unknown method {method!r}: use 'cp-sat' or 'greedy'")
     run = _Solve(org, scenario, on_phase, deadline)
     with run.phase("prepare"):
-        table, ranked_slates, pool = run.prepare(baseline)
+        table, ranked_slates = run.prepare(baseline)
         run.meta = plan_meta(org, scenario, method, scenario_file, baseline, baseline_name)
     with run.phase("readiness ranking"):
         ranking = greedy_decisions(org, scenario, run.problem, slates=ranked_slates, table=table)
@@ -419,8 +419,8 @@ def solve(
         reasons = [f"{label} cannot hold: {why_unbuildable(org, scenario, label, check)}" for label, check in built.unbuildable]
         return run.no_plan("INFEASIBLE", "; ".join(reasons))
     with run.phase("start plan"):
-        start, relaxation = run.start_plan(ranking, table, pool)
-    del table, pool
+        start, relaxation = run.start_plan(ranking, table)
+    del table
     if run.remaining() < 0.1:
         return run.decided(start.slates, start.starts, "FEASIBLE", relaxation,
                            f"the time limit ({scenario.solver.time_limit_seconds:g} s) was spent before the search could run: "
@@ -428,4 +428,4 @@ def solve(
     with run.phase("search"):
         answer = run.search(built, start, relaxation, on_progress, stop)
     with run.phase("result"):
-        return run.result(answer, built, start, relaxation)
+        return run.result(answer, built, start)
