@@ -52,6 +52,7 @@ _ON_FIRST_USE = {
     "onet_organisation": ("planner.inputs.onet", "onet_organisation"),
     "generate_organisation": ("planner.synthetic.generate", "generate_organisation"),
     "suggested_budget": ("planner.synthetic.generate", "suggested_budget"),
+    "PROFILES": ("planner.synthetic.generate", "PROFILES"),
     "make_sample": ("planner.synthetic.generate", "make_sample"),
     "check_name": ("planner.store", "check_name"),
     # analyses of a plan

@@ -126,3 +126,91 @@ def test_cli_writes_the_bundled_sample_byte_for_byte(tmp_path):
 def test_too_few_employees_for_the_critical_roles_is_refused():
     with pytest.raises(ValueError, match="too few"):
         generate_organisation(30, 10, 10)
+
+
+# ---- the hard profile: what issue 11 asks a realistic benchmark organisation to be ---------------
+
+
+def _hard_table(n_employees, n_critical, n_interventions, seed):
+    from planner.contract.scenario import Budget, Scenario
+    from planner.problem.candidates import candidate_table
+
+    frames = generate_organisation(n_employees, n_critical, n_interventions, seed=seed, profile="hard")
+    org = build_organisation(frames)
+    scenario = Scenario(name="hard", dataset=".", budget=Budget(total=suggested_budget(frames, share=0.4)))
+    return frames, org, candidate_table(org, scenario)
+
+
+@pytest.mark.parametrize("n_employees, n_critical, n_interventions, seed", [(300, 32, 43, 1), (2000, 120, 60, 7)])
+def test_hard_profile_has_few_ready_now_for_senior_roles(n_employees, n_critical, n_interventions, seed):
+    frames, org, table = _hard_table(n_employees, n_critical, n_interventions, seed)
+    assert org.warnings == []
+    level = org.roles.set_index("role_id").loc[list(table.role_ids), "level"].to_numpy()
+    senior = level[table.role] >= 5
+    assert senior.any()
+    assert table.ready_now[senior].mean() <= 0.15  # the issue's "at most 15% of eligible pairs"
+    standard = build_organisation(generate_organisation(n_employees, n_critical, n_interventions, seed=seed))
+    assert len(org.employees) == len(standard.employees)
+    # senior requirements are raised, never past what the catalogue can train
+    grade = frames["roles"].set_index("role_id")["level"]
+    critical = frames["roles"].set_index("role_id")["critical"]
+    top = frames["intervention_effects"].groupby("skill_id")["to_level"].max()
+    plain = generate_organisation(n_employees, n_critical, n_interventions, seed=seed)["role_requirements"]
+    both = frames["role_requirements"].merge(plain, on=["role_id", "skill_id"], suffixes=("", "_plain"))
+    assert len(both) == len(plain) == len(frames["role_requirements"])
+    raised = both[both["level"] > both["level_plain"]]
+    assert len(raised) >= n_critical / 4
+    assert (raised["level"] - raised["level_plain"] == 1).all()
+    assert raised["role_id"].map(critical).all() and (raised["role_id"].map(grade) >= 4).all()
+    assert (raised["level"] <= raised["skill_id"].map(top)).all()  # never past what the catalogue can train
+
+
+def test_hard_profile_development_comes_in_parts_with_prerequisites():
+    frames = generate_organisation(300, 32, 43, seed=3, profile="hard")
+    iv, eff = frames["interventions"], frames["intervention_effects"]
+    assert len(iv) == 43
+    parts = iv[iv["name"].str.contains(": Part ")]
+    assert len(parts) >= 10
+    for name in parts.loc[parts["name"].str.endswith("Part 2"), "name"]:
+        first = iv.loc[iv["name"] == name.replace("Part 2", "Part 1"), "intervention_id"]
+        assert len(first) == 1, f"{name} came without its first part"
+        second = iv.loc[iv["name"] == name, "intervention_id"].iloc[0]
+        step1 = eff[eff["intervention_id"] == first.iloc[0]].iloc[0]
+        step2 = eff[(eff["intervention_id"] == second) & (eff["skill_id"] == step1["skill_id"])].iloc[0]
+        assert step2["min_level"] == step1["to_level"]  # part 2 needs what part 1 teaches
+        assert step2["to_level"] == step1["to_level"] + 1
+    # no single intervention raises a skill by two levels or more to level 4 or 5
+    assert not ((eff["to_level"] - eff["min_level"] >= 2) & (eff["to_level"] >= 4)).any()
+
+
+def test_hard_profile_seats_hours_vacancies_and_budget():
+    frames = generate_organisation(2000, 120, 60, seed=5, profile="hard")
+    plain = generate_organisation(2000, 120, 60, seed=5)
+    assert frames["interventions"]["seats_per_quarter"].notna().all()  # every seat is rationed
+    assert plain["interventions"]["seats_per_quarter"].isna().any()
+    assert frames["employees"]["learning_hours_per_quarter"].median() < plain["employees"]["learning_hours_per_quarter"].median()
+    quarters = frames["roles"].loc[frames["roles"]["critical"], "vacancy_quarter"].dropna().astype(int)
+    assert quarters.nunique() == 12  # every quarter of the horizon sees vacancies ...
+    assert (quarters >= 6).mean() >= 0.35  # ... the later half too
+    assert (plain["roles"].loc[plain["roles"]["critical"], "vacancy_quarter"].dropna() >= 9).sum() == 0
+    full, part = suggested_budget(frames, share=1.0), suggested_budget(frames, share=0.4)
+    assert part == pytest.approx(0.4 * full, rel=0.06)  # two significant figures
+
+
+def test_unknown_profile_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="unknown profile 'easy'"):
+        generate_organisation(80, 10, 20, profile="easy")
+    result = CliRunner().invoke(app, ["generate", "--employees", "80", "--critical-roles", "10", "--interventions", "20",
+                                      "--profile", "easy", "--out", str(tmp_path / "org")])
+    assert result.exit_code == 2
+    assert "unknown profile 'easy'" in result.output
+    assert not (tmp_path / "org").exists()
+
+
+def test_cli_writes_a_hard_dataset(tmp_path):
+    out = tmp_path / "org"
+    result = CliRunner().invoke(app, ["generate", "--employees", "300", "--critical-roles", "32", "--interventions", "43",
+                                      "--seed", "1", "--profile", "hard", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    org = build_organisation(_read_csv_folder(out))
+    assert org.interventions["seats_per_quarter"].notna().all()

@@ -20,18 +20,26 @@ def generate(
     interventions: Optional[int] = typer.Option(None, "--interventions", min=1, help="Learning interventions."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same dataset)."),
     horizon: int = typer.Option(12, "--horizon", min=1, help="Quarters the vacancies are spread over."),
+    profile: str = typer.Option("standard", "--profile", help="standard (like the sample) or hard (like a real "
+                                "organisation: few ready now, two-part development paths, binding seats and hours, "
+                                "vacancies over the whole horizon)."),
     sample: bool = typer.Option(False, "--sample", help="The bundled sample organisation (its fixed sizes and seed) instead."),
 ) -> None:
     """Write a synthetic organisation in the documented format (deterministic for a seed), then read it
     back as a user would: it must validate."""
+    if profile not in planner.PROFILES:
+        err.print(f"[red]--profile: unknown profile {profile!r}; use one of {', '.join(planner.PROFILES)}[/red]")
+        raise typer.Exit(EXIT_BAD_INPUT)
     if sample:
+        profile = "standard"
         planner.make_sample(out)
     elif None in (employees, critical_roles, interventions):
         err.print("[red]give --employees, --critical-roles and --interventions, or --sample[/red]")
         raise typer.Exit(EXIT_BAD_INPUT)
     else:
         try:
-            frames = planner.generate_organisation(employees, critical_roles, interventions, seed=seed, horizon_quarters=horizon)
+            frames = planner.generate_organisation(employees, critical_roles, interventions, seed=seed,
+                                                   horizon_quarters=horizon, profile=profile)
         except ValueError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(EXIT_BAD_INPUT)
@@ -40,7 +48,8 @@ def generate(
     tables = {name: org.table(name) for name in planner.TABLES}
     console.print(f"Wrote {out}: {len(org.employees):,} employees, {int(org.roles['critical'].sum()):,} critical roles, "
                   f"{len(org.interventions):,} interventions. "
-                  f"A budget that covers part of the need: {planner.suggested_budget(tables):,.0f}.")
+                  f"A budget that covers part of the need: "
+                  f"{planner.suggested_budget(tables, share=planner.PROFILES[profile].budget_share):,.0f}.")
 
 
 @app.command()

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -313,6 +315,29 @@ SAMPLE_INTERVENTIONS = sum(1 for c in CATALOGUE if c[1] == 1)
 # (label, cost factor, extra quarters, hours factor, earliest shift).
 EDITIONS = (("Online", 0.6, 1, 0.75, 0), ("Intensive", 1.25, -1, 1.4, 0), ("Autumn Cohort", 1.0, 0, 1.0, 2))
 
+
+@dataclass(frozen=True)
+class Profile:
+    """How hard a generated organisation is to plan. ``standard`` is the bundled sample's; ``hard`` looks
+    like a real organisation's succession problem (see the module docstring)."""
+
+    name: str
+    skill_shift: float = 0.45  # skill levels rise by this times the person's latent strength ...
+    skill_offset: float = 0.0  # ... and by this for everyone (negative: fewer people ready now)
+    senior_boost: int = 0  # levels added to two requirements of each critical role of grade 5 and 6, one of grade 4
+    split_raises: bool = False  # raises of two levels or more that reach level 4 or 5 come in two parts
+    seats_per_role: Optional[float] = None  # every intervention's seats per quarter ~ this x critical roles / interventions
+    learning_hours: tuple[float, float] = (40.0, 11.0)  # mean and spread of learning hours per quarter
+    spread_vacancies: bool = False  # vacancies spread evenly over the horizon instead of front-loaded
+    budget_share: float = 0.5  # suggested budget = this share of the need (see suggested_budget)
+
+
+PROFILES = {
+    "standard": Profile("standard"),
+    "hard": Profile("hard", skill_shift=0.35, skill_offset=-0.35, senior_boost=1, split_raises=True,
+                    seats_per_role=0.5, learning_hours=(32.0, 10.0), spread_vacancies=True, budget_share=0.4),
+}
+
 FIRST_NAMES = (
     "Aisha Alejandro Amara Anders Andrea Anouk Arjun Astrid Bram Camille Carlos Chiara Chloe Daan Daniel "
     "Dmitri Elif Elena Emeka Emma Fatima Femke Finn Freya Gabriel Hannah Hiroshi Ines Ingrid Isabel Jakub "
@@ -351,7 +376,7 @@ def _required_level(grade: int, skills: list[str]) -> list[int]:
     return levels
 
 
-def _critical_roles(n: int, rng: np.random.Generator, horizon: int) -> pd.DataFrame:
+def _critical_roles(n: int, rng: np.random.Generator, horizon: int, profile: Profile) -> pd.DataFrame:
     """The group's critical roles by priority, then divisional copies of all of them."""
     queues = {f: list(CRITICAL[f]) for f in FAMILY_CODES}
     group = []
@@ -384,11 +409,20 @@ def _critical_roles(n: int, rng: np.random.Generator, horizon: int) -> pd.DataFr
     roles["external_hire_cost"] = np.clip(np.round(ext / 5000) * 5000, 40_000, 250_000).astype(float)
 
     # Vacancies: a few roles vacant now (never the C-suite), a couple urgent, a quarter within
-    # a year, 40% in quarters 4-8, the rest with no known vacancy.
+    # a year, 40% in quarters 4-8, the rest with no known vacancy. Spread (the hard profile): the
+    # vacant ones, then 85% of all roles falling vacant evenly over quarters 1 to the horizon's last.
     order = rng.permutation(n)
     n_vacant = max(1, round(0.06 * n))
     vacant = order[np.isin(order, np.flatnonzero(g < 6))][:n_vacant]
     rest = order[~np.isin(order, vacant)]
+    if profile.spread_vacancies:
+        quarter = np.full(n, -1)
+        quarter[vacant] = 0
+        later = rest[: max(0, round(0.85 * n) - len(vacant))]
+        quarter[later] = rng.integers(1, horizon, len(later)) if horizon > 1 else 0
+        roles["vacancy_quarter"] = pd.Series(quarter).where(quarter >= 0).astype("Int64")
+        roles["vacant"] = np.isin(np.arange(n), vacant)
+        return roles
     n_urgent = max(1, round(0.04 * n))
     n_soon = max(0, round(0.25 * n) - n_vacant - n_urgent)
     n_mid = round(0.40 * n)
@@ -462,7 +496,7 @@ def _people(roles: pd.DataFrame, counts: np.ndarray, rng: np.random.Generator) -
     return emp, roles.loc[keep]
 
 
-def _employees(emp: pd.DataFrame, roles: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def _employees(emp: pd.DataFrame, roles: pd.DataFrame, rng: np.random.Generator, profile: Profile) -> pd.DataFrame:
     n = len(emp)
     r = roles.loc[emp["role_idx"]]
     grade = r["level"].to_numpy()
@@ -487,7 +521,7 @@ def _employees(emp: pd.DataFrame, roles: pd.DataFrame, rng: np.random.Generator)
     emp["potential"] = 1 + np.digitize(pot_latent, [-0.524, 0.842])  # 30/50/20 %
     risk = 0.03 + rng.gamma(2.0, 0.04, n) + 0.04 * (emp["potential"] == 3) + 0.05 * (emp["performance"] <= 2)
     emp["flight_risk"] = np.clip(risk, 0.02, 0.35).round(2)
-    hours = np.clip(np.round(rng.normal(40, 11, n) / 4) * 4, 16, 72)
+    hours = np.clip(np.round(rng.normal(*profile.learning_hours, n) / 4) * 4, 16, 72)
     emp["learning_hours_per_quarter"] = np.where(rng.random(n) < 0.03, 0.0, hours)
     emp["open_to_move"] = rng.random(n) < 0.85
     emp["aspirations"] = _aspirations(grade, fam, roles, rng)
@@ -526,12 +560,19 @@ def _aspirations(grade: np.ndarray, fam: np.ndarray, roles: pd.DataFrame, rng: n
     return out
 
 
-def _requirements(roles: pd.DataFrame) -> pd.DataFrame:
-    rows = [
-        (role_id, f"S-{s}", lv)
-        for role_id, grade, skills in zip(roles["role_id"], roles["level"], roles["skills"])
-        for s, lv in zip(skills, _required_level(grade, skills))
-    ]
+def _requirements(roles: pd.DataFrame, profile: Profile, effects: pd.DataFrame) -> pd.DataFrame:
+    """Each role's required levels; a profile's ``senior_boost`` raises the first two requirements of
+    critical roles of grade 5 and 6 and the first of grade 4, never past the highest level the
+    organisation's catalogue (``effects``) trains the skill to, so that no raise makes a requirement
+    unreachable by development."""
+    trainable = effects.groupby("skill_id")["to_level"].max().to_dict()
+    rows = []
+    for role_id, grade, skills, critical in zip(roles["role_id"], roles["level"], roles["skills"], roles["critical"]):
+        raised = (2 if grade >= 5 else 1 if grade == 4 else 0) if critical else 0
+        for i, (s, lv) in enumerate(zip(skills, _required_level(grade, skills))):
+            if i < raised:
+                lv = max(lv, min(lv + profile.senior_boost, int(trainable.get(f"S-{s}", lv))))
+            rows.append((role_id, f"S-{s}", lv))
     return pd.DataFrame(rows, columns=["role_id", "skill_id", "level"])
 
 
@@ -549,7 +590,7 @@ def _profiles(roles: pd.DataFrame) -> np.ndarray:
     return prof
 
 
-def _employee_skills(emp: pd.DataFrame, roles: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def _employee_skills(emp: pd.DataFrame, roles: pd.DataFrame, rng: np.random.Generator, profile: Profile) -> pd.DataFrame:
     """Levels around the current role's profile (strength + noise). A row for each level above 0, and
     for the few expected skills (profile >= 2) assessed at 0; a missing row means level 0."""
     n, codes = len(emp), [s[0] for s in SKILLS]
@@ -558,7 +599,7 @@ def _employee_skills(emp: pd.DataFrame, roles: pd.DataFrame, rng: np.random.Gene
     background = np.where(rng.random(n) < 0.15, (emp["fam"].to_numpy() + 1 + rng.integers(0, 5, n)) % len(FAMILIES), -1)
     family_of_skill = np.array([FAMILY_CODES.index(c.split("-")[0]) if c.split("-")[0] in FAMILY_CODES else -2 for c in codes])
     prof = np.where((family_of_skill[None, :] == background[:, None]) & (prof == 0), 2.0, prof)
-    shift = 0.45 * emp["strength"].to_numpy()
+    shift = profile.skill_shift * emp["strength"].to_numpy() + profile.skill_offset
     level = np.clip(np.rint(prof + shift[:, None] + rng.normal(0, 0.5, prof.shape)), 0, 5).astype(int) * (prof > 0)
     e_idx, s_idx = np.nonzero((level > 0) | (prof >= 2))
     return pd.DataFrame({
@@ -568,22 +609,52 @@ def _employee_skills(emp: pd.DataFrame, roles: pd.DataFrame, rng: np.random.Gene
     })
 
 
-def _interventions(n: int, rng: np.random.Generator, horizon: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The first ``n`` of: the core catalogue, the extended one, then further editions of their courses."""
+def _split(entry: tuple) -> list[tuple]:
+    """A catalogue entry as the hard profile offers it: a raise of two levels or more that reaches
+    level 4 or 5 comes in two parts, the second of which needs the first's level (a prerequisite);
+    its other effects stay with the second part. Part 1 costs half, part 2 seven tenths of the whole."""
+    code, tier, name, kind, effects, cost, dur, hours, seats, early, late = entry
+    tokens = effects.split()
+    for i, token in enumerate(tokens):
+        skill, span = token.split(":")
+        lo, hi = map(int, span.split(">"))
+        if hi - lo >= 2 and hi >= 4:
+            first = f"{skill}:{lo}>{hi - 1}"
+            second = " ".join(f"{skill}:{hi - 1}>{hi}" if j == i else t for j, t in enumerate(tokens))
+            price = lambda f: float(round(cost * f / 50) * 50)  # noqa: E731
+            return [(code, tier, f"{name}: Part 1", kind, first, price(0.5), max(1, (dur + 1) // 2), hours, seats, early, late),
+                    (code, tier, f"{name}: Part 2", kind, second, price(0.7), max(1, dur // 2), hours, seats, early,
+                     late)]
+    return [entry]
+
+
+def _interventions(n: int, rng: np.random.Generator, horizon: int, profile: Profile,
+                   n_critical: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The first ``n`` of: the core catalogue, the extended one, then further editions of their courses.
+    Under a profile that splits raises, the two parts of an entry are taken together or not at all."""
+    groups = [_split(e) if profile.split_raises else [e] for e in CATALOGUE]
     numbered, counter = [], {}
-    for entry in CATALOGUE:  # IDs are fixed per catalogue entry
-        counter[entry[0]] = counter.get(entry[0], 0) + 1
-        numbered.append((f"I-{entry[0]}-{100 + counter[entry[0]]}", *entry))
+    for group in groups:  # IDs are fixed per catalogue entry
+        numbered.append([])
+        for entry in group:
+            counter[entry[0]] = counter.get(entry[0], 0) + 1
+            numbered[-1].append((f"I-{entry[0]}-{100 + counter[entry[0]]}", *entry))
     # Tier first, then round-robin over the codes, so that a short catalogue stays balanced.
     turn, seen = [], {}
-    for e in numbered:
-        turn.append(seen.get((e[1], e[2]), 0))
-        seen[(e[1], e[2])] = turn[-1] + 1
-    order = sorted(range(len(numbered)), key=lambda p: (numbered[p][2], turn[p], p))
-    chosen = [numbered[p] for p in order]
+    for g in numbered:
+        key = (g[0][1], g[0][2])
+        turn.append(seen.get(key, 0))
+        seen[key] = turn[-1] + 1
+    order = sorted(range(len(numbered)), key=lambda p: (numbered[p][0][2], turn[p], p))
+    taken, size = [], 0
+    for p in order:
+        if size + len(numbered[p]) <= n:
+            taken.append(p)
+            size += len(numbered[p])
+    chosen = [e for p in order for e in numbered[p]]
     rows = [(iid, name, kind, effects, cost, dur, hours, seats, early, late)
             for iid, _, _, name, kind, effects, cost, dur, hours, seats, early, late
-            in (numbered[p] for p in sorted(order[:n]))]  # listed in catalogue order
+            in (e for p in sorted(taken) for e in numbered[p])]  # listed in catalogue order
     editable = [e for e in chosen if e[4] in ("course", "certification")]
     round_ = 0
     while len(rows) < n:
@@ -599,6 +670,9 @@ def _interventions(n: int, rng: np.random.Generator, horizon: int) -> tuple[pd.D
                          round(cost * cost_f * jitter / 50) * 50, int(np.clip(dur + extra, 1, 4)),
                          min(80, round(hours * hours_f)), seats, early + shift, None if late is None else late + shift))
         round_ += 1
+    if profile.seats_per_role is not None:  # every intervention's seats bind, scaled with the roles to fill
+        cap = max(1, round(profile.seats_per_role * n_critical / n))
+        rows = [(*r[:7], cap if r[7] is None else min(r[7], cap), *r[8:]) for r in rows]
     frame = pd.DataFrame(rows, columns=["intervention_id", "name", "kind", "effects", "cost", "duration_quarters",
                                         "hours_per_quarter", "seats_per_quarter", "earliest_start_quarter",
                                         "latest_start_quarter"])
@@ -617,21 +691,24 @@ def _interventions(n: int, rng: np.random.Generator, horizon: int) -> tuple[pd.D
 
 
 def generate_organisation(
-    n_employees: int, n_critical_roles: int, n_interventions: int, seed: int = 0, horizon_quarters: int = 12
+    n_employees: int, n_critical_roles: int, n_interventions: int, seed: int = 0, horizon_quarters: int = 12,
+    profile: str | Profile = "standard",
 ) -> dict[str, pd.DataFrame]:
     """A synthetic organisation: table name -> DataFrame with the columns of its row model in
     ``planner.contract.domain`` (of the optional ones, only employees' ``aspirations``), ready for
-    ``planner.inputs.checks.build_organisation``. Needs at least 4 employees per critical role."""
+    ``planner.inputs.checks.build_organisation``. Needs at least 4 employees per critical role.
+    ``profile``: ``"standard"`` (the sample's), ``"hard"`` or a :class:`Profile`."""
+    profile = _profile(profile)
     if n_critical_roles < 1 or n_interventions < 1 or horizon_quarters < 1:
         raise ValueError("n_critical_roles, n_interventions and horizon_quarters must be at least 1")
     if n_employees < 4 * n_critical_roles:
         raise ValueError(f"{n_employees} employees are too few for {n_critical_roles} critical roles (need 4 per role)")
     rng = np.random.default_rng(seed)
-    critical = _critical_roles(n_critical_roles, rng, horizon_quarters)
+    critical = _critical_roles(n_critical_roles, rng, horizon_quarters, profile)
     roles = pd.concat([critical, _staff_roles()], ignore_index=True)
     emp, roles = _people(roles, _headcount(n_employees, critical), rng)
-    emp = _employees(emp, roles, rng)
-    skills = _employee_skills(emp, roles, rng)
+    emp = _employees(emp, roles, rng, profile)
+    skills = _employee_skills(emp, roles, rng, profile)
 
     holder = emp[roles.loc[emp["role_idx"], "critical"].to_numpy()]
     roles = roles.assign(
@@ -642,13 +719,13 @@ def generate_organisation(
     roles["incumbent_id"] = roles["incumbent_id"].where(roles["incumbent_id"].notna(), None)
     roles = roles.sort_values(["fcode", "level", "critical", "role_id"], ascending=[True, False, False, True],
                               key=lambda c: c.map(FAMILY_CODES.index) if c.name == "fcode" else c)
-    interventions, effects = _interventions(n_interventions, rng, horizon_quarters)
+    interventions, effects = _interventions(n_interventions, rng, horizon_quarters, profile, n_critical_roles)
     frames = {
         "skills": pd.DataFrame([(f"S-{c}", name, cat) for c, name, cat in SKILLS], columns=["skill_id", "name", "category"]),
         "employees": emp,
         "employee_skills": skills,
         "roles": roles,
-        "role_requirements": _requirements(roles),
+        "role_requirements": _requirements(roles, profile, effects),
         "interventions": interventions,
         "intervention_effects": effects,
         "family_moves": pd.DataFrame(
@@ -656,6 +733,14 @@ def generate_organisation(
         ),
     }
     return {name: frames[name][_columns(name, frames[name])].reset_index(drop=True) for name in TABLES}
+
+
+def _profile(profile: str | Profile) -> Profile:
+    if isinstance(profile, Profile):
+        return profile
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
+    return PROFILES[profile]
 
 
 def _columns(table: str, frame: pd.DataFrame) -> list[str]:
@@ -688,13 +773,13 @@ def _cheapest_raise(skills: list[str], effects: pd.DataFrame, costs: Mapping[str
     return cost
 
 
-def suggested_budget(frames: Mapping[str, pd.DataFrame]) -> float:
-    """A training budget that covers about half the need, so a plan has to choose.
+def suggested_budget(frames: Mapping[str, pd.DataFrame], share: float = 0.5) -> float:
+    """A training budget that covers ``share`` of the need (half by default), so a plan has to choose.
 
     For each critical role, the cheapest development of one good candidate who is not ready yet:
     open to move, performance >= 3, not the incumbent, at the role's grade or one below, from the
     role's family or a family that feeds it; priced by the catalogue's cheapest intervention chains,
-    ignoring timing, seats and hours. Half the sum over roles, rounded to two significant figures.
+    ignoring timing, seats and hours. ``share`` of the sum over roles, rounded to two significant figures.
     """
     roles, emp, es = frames["roles"], frames["employees"], frames["employee_skills"]
     skills = pd.Index(frames["skills"]["skill_id"])
@@ -722,11 +807,11 @@ def suggested_budget(frames: Mapping[str, pd.DataFrame]) -> float:
         need = raise_cost[s[None, :], level[np.ix_(pool, s)], req[None, :]].sum(axis=1)
         need = need[np.isfinite(need) & (need > 0)]
         total += need.min() if len(need) else 0.0
-    half = total / 2
-    if half <= 0:
+    part = total * share
+    if part <= 0:
         return 0.0
-    step = 10 ** (math.floor(math.log10(half)) - 1)
-    return float(round(half / step) * step)
+    step = 10 ** (math.floor(math.log10(part)) - 1)
+    return float(round(part / step) * step)
 
 
 def make_sample(out_dir: str | Path = "data/sample") -> Path:
