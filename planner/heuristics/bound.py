@@ -25,9 +25,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
-from planner.problem.candidates import CandidateTable
+from planner.contract.domain import Organisation
 from planner.contract.scenario import Scenario
+from planner.problem.candidates import LEVELS, CandidateTable
 
 
 @dataclass
@@ -302,3 +304,198 @@ def lp_bound(table: CandidateTable, scenario: Scenario, pool: Pool) -> float:
                 if late:
                     lp.at_most(late + moving, float(len(moves)))
     return _uncoverable_constant(table, scenario) - lp.upper_bound() - 0.01 * R  # and a cent per role for the objective's rounding
+
+
+def _crossing_capacity(org: Organisation, horizon: int, quarters: np.ndarray, skills: pd.Index):
+    """cap[skill, level, q]: the most participants the catalogue can take from below ``level`` to at
+    least ``level`` in ``skill`` in interventions that finish by quarter ``quarters[q]`` (the start
+    window of :func:`planner.problem.instance.last_start`): the seats of every intervention whose effect
+    crosses that level, summed over its start quarters. inf where an intervention with unlimited
+    seats crosses it."""
+    info = org.interventions.set_index("intervention_id")
+    cap = np.zeros((len(skills), LEVELS, len(quarters)))
+    for i, k, lo, to in zip(org.intervention_effects["intervention_id"], org.intervention_effects["skill_id"],
+                            org.intervention_effects["min_level"], org.intervention_effects["to_level"]):
+        if k not in skills:
+            continue
+        row = info.loc[i]
+        seats = np.inf if pd.isna(row["seats_per_quarter"]) else float(row["seats_per_quarter"])
+        duration, earliest = int(row["duration_quarters"]), int(row["earliest_start_quarter"])
+        latest = horizon if pd.isna(row["latest_start_quarter"]) else int(row["latest_start_quarter"])
+        last = np.minimum(np.minimum(quarters, horizon) - duration, latest)
+        starts = np.maximum(0, last - earliest + 1).astype(float)
+        add = np.where(starts > 0, seats * starts, 0.0)  # inf seats with no start add nothing
+        for level in range(int(lo) + 1, min(int(to), LEVELS - 1) + 1):
+            cap[skills.get_loc(k), level] += add
+    return cap
+
+
+def money_bound(table: CandidateTable, scenario: Scenario, org: Organisation, per_role: int = 150) -> float:
+    """Lower bound on every plan's money cost (training spend plus external-hire cost, weighted): the
+    linear relaxation of choosing each critical role's first successor, with seats.
+
+    Covering role r with a first successor e who is ready by the role's need saves its external hire
+    and costs at least the larger of the pair's ``dev_cost`` and its :func:`path_costs` (reachable
+    pairs only). Rows: a role is covered at most
+    once; a person is first successor at most once; the development spend fits the budget; and for
+    every skill level a first successor must cross (from below it to at least it) by their role's
+    need, at most as many first successors as the seats of the interventions that cross it and finish
+    in time (:func:`_crossing_capacity`: each crossing takes one start of one such intervention, and a
+    start is one seat). It drops integrality, learning hours beyond ``reachable``, prerequisites
+    across skills, cascades (which only bring needs forward), every other rule and the stability
+    cost, each of which only removes options or adds cost. Only each role's ``per_role`` cheapest
+    reachable pairs enter one by one; the rest stand in as one column per role worth the best saving
+    among them and spending the least development cost among them, in no seat or person row.
+    Attrition-aware weights are not covered: use :func:`lp_bound` there."""
+    w = scenario.weights
+    if w.attrition_aware:
+        raise ValueError("money_bound does not cover attrition-aware weights: use lp_bound")
+    R, H = len(table.role_ids), scenario.horizon_quarters
+    dev = np.where(table.reachable, table.dev_cost, np.inf)
+    useful = np.flatnonzero(table.reachable & (w.external_hire * table.external_cost[table.role] > w.training_spend * dev))
+    dev[useful] = np.maximum(dev[useful], path_costs(table, org, useful))
+    saving = w.external_hire * table.external_cost[table.role] - w.training_spend * np.where(np.isfinite(dev), dev, 0.0)
+    useful = useful[np.isfinite(dev[useful]) & (saving[useful] > 0)]
+    order = useful[np.lexsort((dev[useful], table.role[useful]))]
+    rank = np.arange(len(order)) - np.searchsorted(table.role[order], table.role[order], side="left")
+    inside, outside = order[rank < per_role], order[rank >= per_role]
+
+    lp = _LinearProgram()
+    by_role: list[list[int]] = [[] for _ in range(R)]
+    by_person: dict[int, list[int]] = {}
+    spend_cols, spend = [], []
+    for p in inside:
+        column = lp.var(float(saving[p]))
+        by_role[int(table.role[p])].append(column)
+        by_person.setdefault(int(table.employee[p]), []).append(column)
+        spend_cols.append(column)
+        spend.append(float(dev[p]))
+    if len(outside):
+        best = np.full(R, -np.inf)
+        least = np.full(R, np.inf)
+        np.maximum.at(best, table.role[outside], saving[outside])
+        np.minimum.at(least, table.role[outside], dev[outside])
+        for r in np.flatnonzero(np.isfinite(best)):
+            column = lp.var(float(best[r]))
+            by_role[r].append(column)
+            spend_cols.append(column)
+            spend.append(float(least[r]))
+    for columns in by_role:
+        lp.at_most(columns, 1.0)
+    for columns in by_person.values():
+        lp.at_most(columns, 1.0)
+    lp.at_most(spend_cols, float(scenario.budget.total), spend)
+
+    # seats: pair p (column j) crosses (skill, level) for each level in (have, required]
+    quarters = np.unique(table.need)
+    skills = pd.Index(org.skills["skill_id"])
+    cap = _crossing_capacity(org, H, quarters, skills)
+    rows: dict[tuple[int, int, int], list[int]] = {}
+    need_at = np.searchsorted(quarters, table.need[table.role[inside]])
+    for j in range(table.req_skill.shape[1]):
+        k = table.req_skill[table.role[inside], j]
+        want = table.req_level[table.role[inside], j].astype(int)
+        have = table.level[table.employee[inside], k].astype(int)
+        for column, kk, lo, hi, q in zip(range(len(inside)), k, have, want, need_at):
+            for level in range(lo + 1, hi + 1):
+                for qq in range(q, len(quarters)):  # finishing by its need, it finishes by every later quarter
+                    if np.isfinite(cap[kk, level, qq]):
+                        rows.setdefault((int(kk), level, qq), []).append(column)
+    for (kk, level, qq), columns in rows.items():
+        if len(columns) > cap[kk, level, qq]:
+            lp.at_most(columns, float(cap[kk, level, qq]))
+    _cascade_rows(lp, table, inside, H)
+    return _uncoverable_constant(table, scenario) - lp.upper_bound() - 0.01 * R
+
+
+def _cascade_rows(lp: _LinearProgram, table: CandidateTable, inside: np.ndarray, horizon: int) -> None:
+    """Backfill cascades for :func:`money_bound` (column j is pair ``inside[j]``): when the incumbent of
+    role r' becomes first successor of a role r needed earlier, r' falls vacant by r's need, so its
+    first successors who cannot be ready by then do not cover it: the move and each of them exclude
+    each other. The stand-in columns stay out of these rows (they may stand for someone ready early)."""
+    ready_at = np.full(len(inside), horizon + 1)  # the earliest quarter each pair can be ready by
+    for q in range(horizon, -1, -1):
+        ready_at[np.isfinite(table.dev_cost_by(inside, np.full(len(inside), q)))] = q
+    role, person = table.role[inside], table.employee[inside]
+    holds = np.full(len(table.employee_ids), -1)
+    held = np.flatnonzero(table.incumbent >= 0)
+    holds[table.incumbent[held]] = held
+    by_role: dict[int, list[int]] = {}
+    for j, r in enumerate(role):
+        by_role.setdefault(int(r), []).append(j)
+    for j in np.flatnonzero(holds[person] >= 0):
+        opened, by = int(holds[person[j]]), int(table.need[role[j]])
+        if by >= table.need[opened]:
+            continue
+        late = [c for c in by_role.get(opened, []) if ready_at[c] > by]
+        if late:
+            lp.at_most([int(j), *late], 1.0)
+
+
+def path_costs(table: CandidateTable, org: Organisation, rows: np.ndarray) -> np.ndarray:
+    """Per table row: the least full price of a set of interventions that takes the employee to every
+    required level of the role (inf if none), ignoring timing, seats and the other skills' needs. A
+    lower bound on what making them ready costs that, unlike ``dev_cost`` (which splits an
+    intervention's price over its effects, one skill at a time), charges each intervention whole:
+    a person pays for a course once, whichever of its effects they need. An effect applies when the
+    person has its ``min_level`` (the most permissive reading of the prerequisite) and only
+    interventions within the person's learning hours are used. Cheapest sets by Dijkstra over the
+    levels of the role's required skills, once per distinct (requirements, levels today, hours)."""
+    info = org.interventions.set_index("intervention_id")
+    skills = pd.Index(org.skills["skill_id"])
+    hour_levels = np.unique(np.concatenate([[0.0], org.interventions["hours_per_quarter"].astype(float).to_numpy()]))
+    courses: dict[int, list[tuple[float, float, list[tuple[int, int, int]]]]] = {}  # skill -> [(price, hours, effects)]
+    catalogue = []
+    for i, g in org.intervention_effects.groupby("intervention_id", sort=False):
+        if not pd.isna(info.at[i, "seats_per_quarter"]) and int(info.at[i, "seats_per_quarter"]) == 0:
+            continue
+        effects = [(int(skills.get_loc(k)), int(lo), int(to)) for k, lo, to in zip(g["skill_id"], g["min_level"], g["to_level"])
+                   if k in skills]
+        catalogue.append((float(info.at[i, "cost"]), float(info.at[i, "hours_per_quarter"]), effects))
+        for k, _, _ in effects:
+            courses.setdefault(k, []).append(len(catalogue) - 1)
+    cache: dict[tuple, float] = {}
+    out = np.empty(len(rows))
+    for n, p in enumerate(rows):
+        r, e = int(table.role[p]), int(table.employee[p])
+        want = table.req_level[r]
+        need = want > 0
+        ks = tuple(int(k) for k in table.req_skill[r][need])
+        target = tuple(int(v) for v in want[need])
+        start = tuple(int(table.level[e, k]) for k in ks)
+        hours = float(hour_levels[table.hour_class[e]])
+        key = (ks, target, start, hours)
+        if key not in cache:
+            cache[key] = _cheapest_set(ks, target, start, hours, catalogue, courses)
+        out[n] = cache[key]
+    return out
+
+
+def _cheapest_set(ks, target, start, hours, catalogue, courses) -> float:
+    import heapq
+
+    if all(a >= b for a, b in zip(start, target)):
+        return 0.0
+    position = {k: j for j, k in enumerate(ks)}
+    usable = sorted({c for k in ks for c in courses.get(k, ()) if catalogue[c][1] <= hours + 1e-9})
+    capped = tuple(min(a, b) for a, b in zip(start, target))  # levels above the target do not matter
+    best = {capped: 0.0}
+    heap = [(0.0, capped)]
+    while heap:
+        cost, state = heapq.heappop(heap)
+        if cost > best.get(state, np.inf):
+            continue
+        if state == target:
+            return cost
+        for c in usable:
+            price, _, effects = catalogue[c]
+            nxt = list(state)
+            for k, lo, to in effects:
+                j = position.get(k)
+                if j is not None and state[j] >= lo and to > state[j]:
+                    nxt[j] = min(to, target[j])
+            nxt = tuple(nxt)
+            if nxt != state and cost + price < best.get(nxt, np.inf):
+                best[nxt] = cost + price
+                heapq.heappush(heap, (cost + price, nxt))
+    return np.inf

@@ -20,7 +20,7 @@ from planner.evaluation.parts import MONEY_PARTS, money_of
 from planner.evaluation.report import check_plan, evaluate
 from planner.contract.domain import Organisation
 from planner.inputs.files import dataset_fingerprint
-from planner.heuristics.bound import lp_bound, price_pool, shortlist
+from planner.heuristics.bound import lp_bound, money_bound, price_pool, shortlist
 from planner.solver.build import build_model
 from planner.problem.candidates import candidate_table
 from planner.problem.instance import build_problem
@@ -268,8 +268,8 @@ class _Solve:
     def start_plan(self, ranking: tuple[list, list], table) -> tuple[_Start, Optional[float]]:
         """The search's start: the readiness ranking, or on a large organisation the ranking with more
         roles covered (planner.solver.warmstart, within the first 30% of the time limit) when that is
-        cheaper; with the money bound of the relaxation over every pair there (CP-SAT's own covers
-        only the shortlist)."""
+        cheaper; with the money bound of the relaxations over every pair there (CP-SAT's own covers
+        only the shortlist): planner.heuristics.bound's lp_bound, and money_bound with seats."""
         slates, starts = ranking
         t0 = time.monotonic()
         start = _Start(slates, starts, self.decided(slates, starts, "FEASIBLE"), "the readiness-ranking baseline")
@@ -282,7 +282,10 @@ class _Solve:
         if _cheaper(better, start.plan) and check_plan(self.org, self.scenario, better).ok:
             start = _Start(slates2, starts2, better, "the baseline with more roles covered (planner.solver.warmstart)")
         money = money_only(self.scenario)
-        return start, lp_bound(table, money, price_pool(table, money, pool_size=_pool_size(money)))
+        bound = lp_bound(table, money, price_pool(table, money, pool_size=_pool_size(money)))
+        if not money.weights.attrition_aware:  # the relaxation with seats; both are valid, the larger counts
+            bound = max(bound, money_bound(table, money, self.org))
+        return start, bound
 
     def search(self, built, start: _Start, relaxation: Optional[float], on_progress, stop) -> _Answer:
         """CP-SAT from the start plan as a complete hint, in two phases within the wall clock: first the
