@@ -386,12 +386,14 @@ def money_bound(table: CandidateTable, scenario: Scenario, org: Organisation, pe
         lp.at_most(columns, 1.0)
     lp.at_most(spend_cols, float(scenario.budget.total), spend)
 
-    # seats: pair p (column j) crosses (skill, level) for each level in (have, required]
-    quarters = np.unique(table.need)
+    # seats: pair p (column j) crosses (skill, level) for each level in (have, required]; a row per
+    # crossing and per one of at most four deadlines (the quartiles of the needs: fewer rows, weaker
+    # but still valid, since each only drops constraints)
+    quarters = np.unique(np.quantile(table.need, [0.25, 0.5, 0.75, 1.0], method="higher"))
     skills = pd.Index(org.skills["skill_id"])
     cap = _crossing_capacity(org, H, quarters, skills)
     rows: dict[tuple[int, int, int], list[int]] = {}
-    need_at = np.searchsorted(quarters, table.need[table.role[inside]])
+    need_at = np.searchsorted(quarters, table.need[table.role[inside]])  # the first deadline at or after the need
     for j in range(table.req_skill.shape[1]):
         k = table.req_skill[table.role[inside], j]
         want = table.req_level[table.role[inside], j].astype(int)
@@ -454,30 +456,40 @@ def path_costs(table: CandidateTable, org: Organisation, rows: np.ndarray) -> np
         catalogue.append((float(info.at[i, "cost"]), float(info.at[i, "hours_per_quarter"]), effects))
         for k, _, _ in effects:
             courses.setdefault(k, []).append(len(catalogue) - 1)
-    cache: dict[tuple, float] = {}
-    out = np.empty(len(rows))
-    for n, p in enumerate(rows):
-        r, e = int(table.role[p]), int(table.employee[p])
-        want = table.req_level[r]
+    # one code per distinct (requirements, levels today capped at them, hours), computed for all rows at once
+    _, signature = np.unique(np.concatenate([table.req_skill, table.req_level.astype(np.int64)], axis=1), axis=0,
+                             return_inverse=True)
+    r, e = table.role[rows], table.employee[rows]
+    code = signature.reshape(-1)[r].astype(np.int64)
+    for j in range(table.req_skill.shape[1]):
+        code = code * LEVELS + np.minimum(table.level[e, table.req_skill[r, j]], table.req_level[r, j])
+    code = code * len(hour_levels) + table.hour_class[e]
+    distinct, first, back = np.unique(code, return_index=True, return_inverse=True)
+    costs = np.empty(len(distinct))
+    projected: dict = {}
+    for n, p in enumerate(rows[first]):
+        rr, ee = int(table.role[p]), int(table.employee[p])
+        want = table.req_level[rr]
         need = want > 0
-        ks = tuple(int(k) for k in table.req_skill[r][need])
-        target = tuple(int(v) for v in want[need])
-        start = tuple(int(table.level[e, k]) for k in ks)
-        hours = float(hour_levels[table.hour_class[e]])
-        key = (ks, target, start, hours)
-        if key not in cache:
-            cache[key] = _cheapest_set(ks, target, start, hours, catalogue, courses)
-        out[n] = cache[key]
-    return out
+        ks = tuple(int(k) for k in table.req_skill[rr][need])
+        costs[n] = _cheapest_set(ks, tuple(int(v) for v in want[need]), tuple(int(table.level[ee, k]) for k in ks),
+                                 float(hour_levels[table.hour_class[ee]]), catalogue, courses, projected)
+    return costs[back.reshape(-1)]
 
 
-def _cheapest_set(ks, target, start, hours, catalogue, courses) -> float:
+def _cheapest_set(ks, target, start, hours, catalogue, courses, projected: dict) -> float:
+    """Dijkstra for :func:`path_costs`: the least total price taking levels ``start`` of skills ``ks``
+    to ``target``. ``projected`` caches, per (skills, hours), the usable courses' effects on them."""
     import heapq
 
     if all(a >= b for a, b in zip(start, target)):
         return 0.0
-    position = {k: j for j, k in enumerate(ks)}
-    usable = sorted({c for k in ks for c in courses.get(k, ()) if catalogue[c][1] <= hours + 1e-9})
+    if (ks, hours) not in projected:
+        position = {k: j for j, k in enumerate(ks)}
+        usable = sorted({c for k in ks for c in courses.get(k, ()) if catalogue[c][1] <= hours + 1e-9})
+        projected[(ks, hours)] = [(catalogue[c][0], [(position[k], lo, to) for k, lo, to in catalogue[c][2] if k in position])
+                                  for c in usable]
+    options = projected[(ks, hours)]
     capped = tuple(min(a, b) for a, b in zip(start, target))  # levels above the target do not matter
     best = {capped: 0.0}
     heap = [(0.0, capped)]
@@ -487,15 +499,17 @@ def _cheapest_set(ks, target, start, hours, catalogue, courses) -> float:
             continue
         if state == target:
             return cost
-        for c in usable:
-            price, _, effects = catalogue[c]
-            nxt = list(state)
-            for k, lo, to in effects:
-                j = position.get(k)
-                if j is not None and state[j] >= lo and to > state[j]:
+        for price, effects in options:
+            nxt = None
+            for j, lo, to in effects:
+                level = state[j] if nxt is None else nxt[j]
+                if state[j] >= lo and to > level and level < target[j]:
+                    if nxt is None:
+                        nxt = list(state)
                     nxt[j] = min(to, target[j])
-            nxt = tuple(nxt)
-            if nxt != state and cost + price < best.get(nxt, np.inf):
-                best[nxt] = cost + price
-                heapq.heappush(heap, (cost + price, nxt))
+            if nxt is not None:
+                nxt = tuple(nxt)
+                if cost + price < best.get(nxt, np.inf):
+                    best[nxt] = cost + price
+                    heapq.heappush(heap, (cost + price, nxt))
     return np.inf
