@@ -61,7 +61,7 @@ def test_intervention_once_holds():
 
 
 def test_intervention_once_broken():
-    assert not feasible(make_org(), make_scenario(), intervention_once, starts=[("E-BEN", "I-FOUND", 0), ("E-BEN", "I-FOUND", 2)])
+    assert not feasible(make_org(), make_scenario(), intervention_once, starts=[("E-BEN", "I-FOUND", 0), ("E-BEN", "I-FOUND", 1)])
 
 
 def prerequisite_case(found_at, adv_at) -> bool:
@@ -283,7 +283,8 @@ def test_slate_eligibility_broken_by_the_incumbent():
 def window_variables(t=None):
     t = t or base_tables()
     t["interventions"][0].update(earliest_start_quarter=2, latest_start_quarter=3)
-    return build_model(build_problem(make_org(t), make_scenario()), hard_rules=(), soft_rules=()).vars
+    # unpruned: with that window I-FOUND can no longer serve in time, and pruning would drop it altogether
+    return build_model(build_problem(make_org(t), make_scenario(), prune=False), hard_rules=(), soft_rules=()).vars
 
 
 def test_start_window_holds():

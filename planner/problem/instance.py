@@ -158,57 +158,69 @@ def _catalogue(org: Organisation) -> dict[str, InterventionInfo]:
     }
 
 
-def _useful_starts(targets: dict[str, set[Target]], deadline: dict[str, int], current: dict, interventions: dict,
+def _useful_starts(targets: dict[str, dict[Target, int]], current: dict, interventions: dict,
                    hours: dict, leaves: dict, horizon: int) -> dict[tuple[str, str], list[int]]:
     """For each employee, the interventions that serve one of their targets (directly or as a
     prerequisite of one that does, within their hours and with seats at all), each with the quarters
-    it may start in to finish by the employee's deadline (planner.problem.instance.last_start)."""
+    it may start in to finish by the latest deadline of a target it serves (a prerequisite's deadline
+    is the last start of the intervention it enables; planner.problem.instance.last_start)."""
     achievers: dict[str, list[tuple[str, int]]] = defaultdict(list)  # skill -> [(intervention, to_level)]
     for info in interventions.values():
         for k, _, to in info.effects:
             achievers[k].append((info.intervention_id, to))
     starts: dict[tuple[str, str], list[int]] = {}
     for e, wanted in targets.items():
-        useful: set[str] = set()
-        frontier, seen = list(wanted), set()
+        latest: dict[str, int] = {}  # intervention -> the latest quarter it must finish by
+        best: dict[Target, int] = {}
+        frontier = [(k, lv, d) for (k, lv), d in wanted.items()]
         while frontier:
-            k, lv = frontier.pop()
-            if (k, lv) in seen:
+            k, lv, d = frontier.pop()
+            if best.get((k, lv), -1) >= d:
                 continue
-            seen.add((k, lv))
+            best[(k, lv)] = d
             for i, to in achievers.get(k, ()):
                 info = interventions[i]
-                if to < lv or i in useful or info.hours > hours[e] or info.seats == 0:
+                if to < lv or info.hours > hours[e] or info.seats == 0 or latest.get(i, -1) >= d:
                     continue
-                useful.add(i)
-                frontier += [(k2, lo) for k2, lo, _ in info.effects if current.get((e, k2), 0) < lo]
-        for i in sorted(useful):
+                latest[i] = d
+                enable_by = last_start(info, d, horizon, leaves.get(e))
+                frontier += [(k2, lo, enable_by) for k2, lo, _ in info.effects if current.get((e, k2), 0) < lo]
+        for i in sorted(latest):
             info = interventions[i]
-            quarters = list(range(info.earliest, last_start(info, deadline[e], horizon, leaves.get(e)) + 1))
+            quarters = list(range(info.earliest, last_start(info, latest[i], horizon, leaves.get(e)) + 1))
             if quarters:
                 starts[(e, i)] = quarters
     return starts
 
 
 def _targets(unmet: dict, need: dict[str, int], kept: list[tuple[str, str, int]], interventions: dict, current: dict,
-             everything: set[Target] | None, employees: list[str], horizon: int) -> tuple[dict, dict]:
-    """What each employee should be able to reach, and by when: their candidacies' gaps by the roles'
-    needs (``everything`` by the horizon when not pruning), and the prerequisites of the ``kept``
-    (locked and baseline) starts, so that their enablers stay in the model."""
-    targets: dict[str, set[Target]] = defaultdict(set)
-    deadline: dict[str, int] = defaultdict(int)
-    for (e, r), gaps in unmet.items():
-        if gaps:
-            targets[e].update(gaps)
-            deadline[e] = max(deadline[e], need[r])
+             everything: set[Target] | None, employees: list[str], horizon: int,
+             reachable: set[tuple[str, str]] | None = None) -> dict[str, dict[Target, int]]:
+    """What each employee should be able to reach, and the quarter to finish it by: the gaps of their
+    candidacies (only the ``reachable`` ones when given: an unreachable pair is never ready, so its
+    gaps need no development) by the latest need among the roles that require them (``everything``
+    by the horizon when not pruning), and the prerequisites of the ``kept`` (locked and baseline)
+    starts by their start, so that their enablers stay in the model."""
+    targets: dict[str, dict[Target, int]] = defaultdict(dict)
+
+    def want(e: str, target: Target, by: int) -> None:
+        targets[e][target] = max(targets[e].get(target, by), by)
+
     if everything is not None:
-        targets = defaultdict(set, {e: set(everything) for e in employees})
-        deadline = defaultdict(int, {e: horizon for e in employees})
+        for e in employees:
+            for target in everything:
+                want(e, target, horizon)
+    else:
+        for (e, r), gaps in unmet.items():
+            if reachable is None or (e, r) in reachable:
+                for target in gaps:
+                    want(e, target, need[r])
     for e, i, t in kept:
         if i in interventions:
-            targets[e].update((k, lo) for k, lo, _ in interventions[i].effects if current.get((e, k), 0) < lo)
-            deadline[e] = max(deadline[e], t)
-    return targets, deadline
+            for k, lo, _ in interventions[i].effects:
+                if current.get((e, k), 0) < lo:
+                    want(e, (k, lo), t)
+    return targets
 
 
 def build_problem(org: Organisation, scenario: Scenario, baseline=None, prune: bool = True,
@@ -252,11 +264,16 @@ def build_problem(org: Organisation, scenario: Scenario, baseline=None, prune: b
     if baseline is not None:
         kept += [(a.employee_id, a.intervention_id, a.start_quarter) for a in baseline.learning]
     everything = None if prune else {(k, lv) for k in org.skills["skill_id"] for lv in range(1, 6)}
-    targets, deadline = _targets(unmet, need, kept, interventions, current, everything, list(hours), horizon)
-    starts = _useful_starts(targets, deadline, current, interventions, hours, leaves, horizon)
-    for e, i, t in kept:
-        if i in interventions and e in hours and startable(interventions[i], t, horizon, leaves.get(e)):
-            starts[(e, i)] = sorted(set(starts.get((e, i), [])) | {t})
+
+    def useful(reachable: set[tuple[str, str]] | None) -> dict[tuple[str, str], list[int]]:
+        targets = _targets(unmet, need, kept, interventions, current, everything, list(hours), horizon, reachable)
+        starts = _useful_starts(targets, current, interventions, hours, leaves, horizon)
+        for e, i, t in kept:
+            if i in interventions and e in hours and startable(interventions[i], t, horizon, leaves.get(e)):
+                starts[(e, i)] = sorted(set(starts.get((e, i), [])) | {t})
+        return starts
+
+    starts = useful(None)
 
     problem = Problem(
         scenario=scenario, horizon=horizon, critical_roles=critical, need=need,
@@ -271,4 +288,8 @@ def build_problem(org: Organisation, scenario: Scenario, baseline=None, prune: b
     problem.pairs["reachable"] = [
         all(problem.achievers(e, g, need[r]) for g in unmet[(e, r)]) for e, r in zip(pairs["employee_id"], pairs["role_id"])
     ]
+    if prune:  # again with the gaps of reachable pairs only: the same pairs stay reachable, with fewer starts
+        reachable = {(e, r) for e, r, ok in zip(pairs["employee_id"], pairs["role_id"], problem.pairs["reachable"]) if ok}
+        problem.starts = useful(reachable)
+        problem._starts_by_skill = None
     return problem
