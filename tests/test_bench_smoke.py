@@ -17,14 +17,20 @@ def _number(cell: str) -> float:
     return float(cell.replace(",", "").replace("%", "").split()[0])
 
 
-def _table(text: str) -> dict[str, dict[str, str]]:
-    """Rows of the first Markdown table, by their first cell, as {column: cell}."""
-    lines = [line for line in text.splitlines() if line.startswith("|")]
-    header = [c.strip() for c in lines[0].strip("|").split("|")]
-    rows = {}
-    for line in lines[2:]:
-        cells = [c.strip() for c in line.strip("|").split("|")]
-        rows[cells[0]] = dict(zip(header, cells))
+def _table(text: str, column: str = "Status") -> dict[str, dict[str, str]]:
+    """Rows of the first Markdown table that has ``column`` (the per-run table; the summary per size
+    comes first), by their first cell, as {column: cell}."""
+    rows, header = {}, None
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")] if line.startswith("|") else None
+        if cells is None:
+            if rows:
+                break
+            header = None
+        elif header is None:
+            header = cells if column in cells else []
+        elif header and not set(cells[0]) <= set("-"):
+            rows[cells[0]] = dict(zip(header, cells))
     return rows
 
 
