@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.contract.errors import Issue
-from planner.store import check_name
+from planner.contract.paths import check_name
 
 
 def scenario_files(project: Path, workspace: Path) -> list[Path]:
@@ -29,7 +29,7 @@ def dataset_folders(project: Path, workspace: Path) -> list[Path]:
 
 
 def inside(folder: Path, name: str, suffix: str = "") -> Path:
-    """``folder/<name><suffix>`` for a valid name (see planner.store.check_name); ValueError otherwise,
+    """``folder/<name><suffix>`` for a valid name (see planner.contract.paths.check_name); ValueError otherwise,
     so a typed name can never point outside ``folder``."""
     check_name(name)
     target = (folder / f"{name}{suffix}").resolve()
