@@ -98,6 +98,13 @@ def _refuse_inputs(path: Path, inputs: Iterable[str | Path | None], what: str) -
             raise OutputRefused(f"{path} is or contains {given}, which is being read; give another path for the {what}")
 
 
+def _refuse_through_file(path: Path) -> None:
+    """Refuse ``path`` if the nearest existing folder above it is a file: nothing can be made inside a file."""
+    above = next((p for p in path.absolute().parents if os.path.lexists(p)), None)
+    if above is not None and not above.is_dir():
+        raise OutputRefused(f"{path} lies inside {above}, which is a file, not a folder; give another path")
+
+
 def check_folder_output(out: str | Path, kind: Kind, inputs: Iterable[str | Path | None] = (),
                         force: bool = False) -> Optional[Replacing]:
     """Check that the folder ``out`` may be (re)written with an output of ``kind``; returns what it would
@@ -107,6 +114,7 @@ def check_folder_output(out: str | Path, kind: Kind, inputs: Iterable[str | Path
     a symbolic link, the working directory or an input, nor a folder holding any of them."""
     out = Path(out)
     _refuse_inputs(out, inputs, kind)
+    _refuse_through_file(out)
     if out.is_symlink():
         raise OutputRefused(f"{out} is a symbolic link; give the folder itself (or a new path) for the {kind}")
     if not out.exists():
@@ -183,6 +191,7 @@ def check_file_output(out: str | Path, inputs: Iterable[str | Path | None] = (),
     holding the working directory is refused even with ``force``. Raises :class:`OutputRefused`."""
     out = Path(out)
     _refuse_inputs(out, inputs, "output")
+    _refuse_through_file(out)
     if out.is_dir():
         raise OutputRefused(f"{out} is a folder; give a file name for the output")
     if not os.path.lexists(out):
