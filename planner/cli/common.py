@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -26,6 +26,14 @@ err = Console(stderr=True)
 
 EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN = 1, 2, 3, 4
 WORKSPACE = typer.Option(Path("workspace"), "--workspace", help="Workspace folder holding the plan store.")
+
+
+def fail(message: str) -> NoReturn:
+    """Print ``message`` whole and as it is (a name or path in it is never read as markup), exit with code 2."""
+    err.print(f"[red]{escape(message)}[/red]", soft_wrap=True, highlight=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
 FORCE = typer.Option(False, "--force", help="Replace the output even if it holds files the planner did not write "
                      "(they are deleted). Never replaces a file with a folder, an input, or the current folder.")
 
@@ -37,8 +45,7 @@ def output_folder(out: Path, kind: str, inputs: Iterable[Optional[Path | str]] =
     try:
         replacing = planner.check_folder_output(out, kind, inputs, force)
     except planner.OutputRefused as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True, highlight=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(str(exc))
     if replacing is not None:
         console.print(escape(str(replacing)), soft_wrap=True, highlight=False)
 
@@ -49,8 +56,7 @@ def output_file(out: Path, inputs: Iterable[Optional[Path | str]] = (), force: b
     try:
         replaced = planner.check_file_output(out, inputs, force)
     except planner.OutputRefused as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True, highlight=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(str(exc))
     if replaced:
         console.print(escape(f"replacing {out} (--force)"), soft_wrap=True, highlight=False)
 
@@ -61,8 +67,7 @@ def writing(path: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        err.print(f"[red]cannot write {escape(str(path))}: {escape(str(exc))}[/red]", soft_wrap=True, highlight=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(f"cannot write {path}: {exc}")
 
 
 def plan_inputs(ref: str, workspace: Path) -> tuple[planner.Plan, planner.Organisation, planner.Scenario]:
@@ -75,8 +80,7 @@ def plan_inputs(ref: str, workspace: Path) -> tuple[planner.Plan, planner.Organi
     except InputError as exc:
         fail_input(exc)
     except (KeyError, FileNotFoundError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(str(exc))
 
 
 def find_plan(ref: str, workspace: Path) -> planner.Plan:

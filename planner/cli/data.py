@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
 import planner
 from planner import InputError
-from planner.cli.common import EXIT_BAD_INPUT, FORCE, app, console, err, fail_input, output_file, output_folder, writing
+from planner.cli.common import EXIT_BAD_INPUT, FORCE, app, console, err, fail, fail_input, output_file, output_folder, writing
 
 
 @app.command()
@@ -45,13 +46,12 @@ def generate(
             frames = planner.generate_organisation(employees, critical_roles, interventions, seed=seed,
                                                    horizon_quarters=horizon, profile=profile)
         except ValueError as exc:
-            err.print(f"[red]{exc}[/red]")
-            raise typer.Exit(EXIT_BAD_INPUT)
+            fail(str(exc))
         with writing(out):
             planner.write_dataset(frames, out, force=force)
     org = planner.load_dataset(out)
     tables = {name: org.table(name) for name in planner.TABLES}
-    console.print(f"Wrote {out}: {len(org.employees):,} employees, {int(org.roles['critical'].sum()):,} critical roles, "
+    console.print(f"Wrote {escape(str(out))}: {len(org.employees):,} employees, {int(org.roles['critical'].sum()):,} critical roles, "
                   f"{len(org.interventions):,} interventions. "
                   f"A budget that covers part of the need: "
                   f"{planner.suggested_budget(tables, share=planner.PROFILES[profile].budget_share):,.0f}.")
@@ -67,9 +67,8 @@ def template(out: Path = typer.Option(..., "--out", help="Workbook to write (.xl
         with writing(out):
             planner.write_template(out, force=force)
     except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    console.print(f"Template written to {out}; fill it in and run: planner validate {out}")
+        fail(str(exc))
+    console.print(f"Template written to {escape(str(out))}; fill it in and run: planner validate {escape(str(out))}")
 
 
 import_app = typer.Typer(help="Import data from public sources.", no_args_is_help=True)
@@ -95,9 +94,8 @@ def import_onet_command(
     except InputError as exc:
         fail_input(exc)
     except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(str(exc))
     with writing(out):
         planner.write_dataset(frames, out, force=force)
-    console.print(f"Wrote {', '.join(frames)} to {out} ({len(frames['roles']):,} roles, {len(frames['skills'])} skills). "
+    console.print(f"Wrote {', '.join(frames)} to {escape(str(out))} ({len(frames['roles']):,} roles, {len(frames['skills'])} skills). "
                   "Includes information from O*NET by USDOL/ETA, used under CC BY 4.0.")

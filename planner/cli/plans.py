@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import planner
-from planner.cli.common import (EXIT_BAD_INPUT, FORCE, WORKSPACE, app, console, err, find_plan, output_file, output_folder,
+from planner.cli.common import (EXIT_BAD_INPUT, FORCE, WORKSPACE, app, console, err, fail, find_plan, output_file, output_folder,
                                 plan_inputs, writing)
 from planner.cli.render import money, render, summary
 
@@ -39,8 +39,7 @@ def plans_show(name: str, workspace: Path = WORKSPACE) -> None:
     try:
         plan = planner.PlanStore(workspace).load(name)
     except KeyError as exc:
-        err.print(f"[red]{exc.args[0]}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(exc.args[0])
     scenario = planner.Scenario.model_validate(plan.meta.scenario_settings)
     console.print(summary(plan, scenario))
     table = Table(title="Slates")
@@ -57,8 +56,7 @@ def plans_delete(name: str, workspace: Path = WORKSPACE) -> None:
     try:
         planner.PlanStore(workspace).delete(name)
     except KeyError as exc:
-        err.print(f"[red]{exc.args[0]}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(exc.args[0])
     console.print(f"Deleted {name}.")
 
 
@@ -84,19 +82,18 @@ def compare(
     try:
         loaded = [find_plan(p, workspace) for p in plans]
     except (KeyError, FileNotFoundError, ValueError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(str(exc))
     diff = planner.compare(loaded, labels=plans)
     for table in render(diff):
         console.print(table)
     if csv:
         with writing(csv):
             diff.write_csv(csv, force=force)
-        console.print(f"Comparison tables written to {csv}.")
+        console.print(f"Comparison tables written to {escape(str(csv))}.")
     if json_out:
         with writing(json_out):
             planner.write_text_atomically(json_out, diff.to_json())
-        console.print(f"Comparison written to {json_out}.")
+        console.print(f"Comparison written to {escape(str(json_out))}.")
 
 
 @app.command()
@@ -168,4 +165,4 @@ def simulate(
     if out:
         with writing(out):
             planner.write_table(probabilities, out, "csv")
-        console.print(f"Per-role probabilities written to {out}.")
+        console.print(f"Per-role probabilities written to {escape(str(out))}.")

@@ -14,7 +14,7 @@ from rich.table import Table
 import planner
 from planner import InputError
 from planner.cli.common import (EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INFEASIBLE, EXIT_NO_PLAN, FORCE, WORKSPACE, Format,
-                                Method, app, console, err, fail_input, find_plan, output_file, output_folder, print_issues,
+                                Method, app, console, err, fail, fail_input, find_plan, output_file, output_folder, print_issues,
                                 writing)
 from planner.cli.render import money, progress_table, render, summary
 
@@ -75,8 +75,7 @@ def solve(
     except InputError as exc:
         fail_input(exc)
     except (ValueError, KeyError, FileNotFoundError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(str(exc))
     overrides = {k: v for k, v in dict(time_limit_seconds=time_limit, num_workers=workers, random_seed=seed).items() if v is not None}
     if overrides:
         scenario = scenario.model_copy(update={"solver": scenario.solver.model_copy(update=overrides)})
@@ -94,9 +93,9 @@ def solve(
     plan = outcome.plan
     console.print(summary(plan, scenario))
     if outcome.saved_name is not None:
-        console.print(f"Saved in the workspace as [bold]{outcome.saved_name}[/bold] ({workspace}).")
+        console.print(f"Saved in the workspace as [bold]{outcome.saved_name}[/bold] ({escape(str(workspace))}).")
     if outcome.written_to is not None:
-        console.print(f"Plan written to [bold]{outcome.written_to}[/bold].")
+        console.print(f"Plan written to [bold]{escape(str(outcome.written_to))}[/bold].")
     console.print("Checked: every hard rule holds.")
     if base_plan is not None:
         diff = planner.compare([base_plan, plan], labels=[baseline, "re-plan"])
@@ -130,8 +129,7 @@ def sweep(
     except InputError as exc:
         fail_input(exc)
     except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(str(exc))
     if out is not None:
         output_file(out, [scenario_file, scenario.dataset, workspace], force)
     if time_limit is not None:
@@ -143,8 +141,7 @@ def sweep(
             frontier = planner.sweep(scenario, org, path, values, workers=workers, address=dask,
                                      on_point=lambda row: bar.advance(task))
         except ValueError as exc:
-            err.print(f"[red]{exc}[/red]")
-            raise typer.Exit(EXIT_BAD_INPUT)
+            fail(str(exc))
     table = Table(title=f"Frontier of '{scenario.name}' over {path}")
     for col in ("value", "status", "covered", "coverage", "training", "external hire", "total cost", "bench"):
         table.add_column(col, justify="right")
@@ -153,11 +150,11 @@ def sweep(
                       money(r.training_cost), money(r.external_hire_cost), money(r.total_cost), f"{r.bench_strength:.2f}")
     console.print(table)
     saved = planner.save_frontier(workspace, scenario.name, path, frontier)
-    console.print(f"Frontier saved to {saved}.")
+    console.print(f"Frontier saved to {escape(str(saved))}.")
     if out:
         with writing(out):
             planner.write_table(frontier, out, "csv")
-        console.print(f"Frontier written to {out}.")
+        console.print(f"Frontier written to {escape(str(out))}.")
 
 
 @app.command()
