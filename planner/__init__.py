@@ -45,6 +45,7 @@ _ON_FIRST_USE = {
     "Veto": ("planner.contract.scenario", "Veto"),
     "Weights": ("planner.contract.scenario", "Weights"),
     "write_table": ("planner.contract.tables", "write_table"),
+    "write_text_atomically": ("planner.contract.tables", "write_text_atomically"),
     # inputs and synthetic organisations
     "write_dataset": ("planner.inputs.files", "write_dataset"),
     "write_template": ("planner.inputs.template", "write_template"),
@@ -54,7 +55,10 @@ _ON_FIRST_USE = {
     "suggested_budget": ("planner.synthetic.generate", "suggested_budget"),
     "PROFILES": ("planner.synthetic.generate", "PROFILES"),
     "make_sample": ("planner.synthetic.generate", "make_sample"),
-    "check_name": ("planner.store", "check_name"),
+    "check_name": ("planner.contract.paths", "check_name"),
+    "check_file_output": ("planner.contract.paths", "check_file_output"),
+    "check_folder_output": ("planner.contract.paths", "check_folder_output"),
+    "OutputRefused": ("planner.contract.paths", "OutputRefused"),
     # analyses of a plan
     "Comparison": ("planner.analyses.comparison", "Comparison"),
     "KPI_BETTER": ("planner.analyses.comparison", "KPI_BETTER"),

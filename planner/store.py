@@ -19,8 +19,9 @@ the commit, so concurrent saves serialise instead of racing for a name, and ``re
 the same lock) can never mistake a save in progress for an orphan. The OS drops the lock when a
 process dies. Readers are never blocked (WAL); lock waits use SQLite's busy timeout plus retries.
 
-Names. A plan name is 1-80 letters, digits, ``-``, ``_`` or ``.``, starting with a letter or digit;
-it is the only user text that becomes part of a path, so nothing can land outside the workspace.
+Names. A plan name passes :func:`planner.contract.paths.check_name` (1-80 letters, digits, ``-``,
+``_`` or ``.``, starting with a letter or digit); it is the only user text that becomes part of a
+path here, so nothing can land outside the workspace.
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ from typing import TypeVar
 
 import pandas as pd
 
+from planner.contract.paths import check_name
 from planner.contract.plan import Plan, read_plan, write_plan
 
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 _FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}~[0-9a-f]{12}")
 _KPI_COLUMNS = ["status", "coverage", "covered_roles", "critical_roles", "training_cost", "total_cost", "gap", "objective"]
 LIST_COLUMNS = ["name", "scenario", "fingerprint", "created", *_KPI_COLUMNS]
@@ -95,15 +96,6 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def check_name(name: object) -> str:
-    """Return ``name`` if it is a valid plan name, else raise ValueError saying what is allowed."""
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise ValueError(
-            f"invalid plan name {name!r}: use 1-80 letters, digits, '-', '_' or '.', starting with a letter or digit"
-        )
-    return name
-
-
 def default_name(plan: Plan) -> str:
     """``<scenario>-<created as YYYYMMDDTHHMMSSZ>``, made safe and short enough to be a plan name."""
     try:
@@ -139,7 +131,7 @@ class PlanStore:
         name raises FileExistsError unless ``overwrite``. Either the whole plan is saved or nothing is.
         """
         if name is not None:
-            check_name(name)
+            check_name(name, "plan name")
         folder = old = None
         try:
             with self._write() as con:

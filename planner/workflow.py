@@ -59,13 +59,15 @@ def solve(
 @dataclass
 class Destination:
     """Where a checked plan goes: the workspace's plan store (``workspace``, as ``name``, replacing a
-    plan of that name only with ``overwrite``) and / or a plan folder ``out`` in ``fmt``."""
+    plan of that name only with ``overwrite``) and / or a plan folder ``out`` in ``fmt`` (replacing a
+    folder that is not a previous plan only with ``force``: see planner.contract.paths)."""
 
     workspace: Optional[Path] = None
     name: Optional[str] = None
     overwrite: bool = False
     out: Optional[Path] = None
     fmt: Literal["csv", "parquet"] = "csv"
+    force: bool = False
 
 
 @dataclass
@@ -100,12 +102,12 @@ def solve_check_save(scenario: Scenario, org: Organisation, to: Destination, on_
         return Outcome("rejected", plan=plan, report=report,
                        message="; ".join([str(v) for v in report.violations] + report.mismatches))
     saved = written = None
+    if to.out is not None:  # first: a folder the planner may not replace stops the save too
+        written = write_plan(plan, to.out, fmt=to.fmt, force=to.force)
     if to.workspace is not None:
         from planner.store import PlanStore
 
         saved = PlanStore(to.workspace).save(plan, name=to.name, overwrite=to.overwrite)
-    if to.out is not None:
-        written = write_plan(plan, to.out, fmt=to.fmt)
     return Outcome("saved", plan=plan, report=report, saved_name=saved, written_to=written)
 
 

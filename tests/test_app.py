@@ -152,7 +152,7 @@ def test_a_valid_edit_is_saved_as_a_new_dataset_and_the_sample_is_untouched(app,
     at.run()
     at.text_input(key="org-save-name").set_value("../escape")
     at.button(key="org-save").click().run()
-    assert "invalid plan name" in texts(at.error)
+    assert "invalid dataset name" in texts(at.error)
     assert not (workspace / "escape").exists()
 
 
@@ -387,10 +387,10 @@ def test_spreadsheet_exports_defuse_formulas():
 
 
 def test_names_typed_by_users_stay_inside_their_folder(tmp_path):
-    assert support.inside(tmp_path, "ok-name_1.2", ".yaml") == (tmp_path / "ok-name_1.2.yaml").resolve()
+    assert support.inside(tmp_path, "ok-name_1.2", ".yaml", what="scenario name") == (tmp_path / "ok-name_1.2.yaml").resolve()
     for bad in ("../up", "a/b", "", ".hidden", "x" * 81):
-        with pytest.raises(ValueError):
-            support.inside(tmp_path, bad)
+        with pytest.raises(ValueError, match="invalid dataset name"):
+            support.inside(tmp_path, bad, what="dataset name")
 
 
 def test_a_scenario_that_does_not_load_leaves_no_file(tmp_path):

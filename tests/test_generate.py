@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from planner.contract.domain import TABLES
+from planner.contract.paths import MANIFEST
 from typer.testing import CliRunner
 
 from planner.cli import app
@@ -110,7 +111,7 @@ def test_cli_writes_a_valid_dataset(tmp_path):
     result = CliRunner().invoke(app, ["generate", "--employees", "80", "--critical-roles", "10", "--interventions", "20",
                                       "--seed", "3", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.csv" for name in TABLES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST, *(f"{name}.csv" for name in TABLES)])
     org = build_organisation(_read_csv_folder(out))
     assert len(org.employees) == 80 and len(org.critical_roles) == 10
     assert "80 employees, 10 critical roles" in " ".join(result.output.split())

@@ -22,6 +22,7 @@ could evaluate it, so export to .xlsx for spreadsheet users.
 
 from __future__ import annotations
 
+import os
 import time
 import tracemalloc
 from dataclasses import dataclass
@@ -31,9 +32,10 @@ from typing import Callable, Literal, Optional
 import openpyxl
 import pandas as pd
 import pytest
+import yaml
 from click.testing import Result
 from factories import base_tables, make_scenario
-from hostile import junk
+from hostile import junk, outputs
 from hostile.dataset import edit_csv, frames, header_only, read_csv, set_cell, write_scenario, write_valid
 from typer.testing import CliRunner
 
@@ -384,3 +386,172 @@ def test_plan_csv_keeps_formula_like_ids_as_they_are(tmp_path):
     out = planner.write_plan(plan, tmp_path / "plan")
     assert ",=1+1," in (out / "slates.csv").read_text()
     assert {s.employee_id for s in planner.read_plan(out).slates} == {s.employee_id for s in plan.slates}
+
+
+# ---- outputs a command must not write to ---------------------------------------------------------
+# Each case builds something at ``--out`` (in ``base``, which also holds the dataset and the scenario),
+# runs a command from ``base/../cwd`` and requires exit 2, a message naming the path, and every byte
+# under ``base`` as it was: nothing replaced, nothing half-written, no temporary left behind.
+
+
+@dataclass(frozen=True)
+class OutputCase:
+    build: Callable[[Path], Path]  # base -> the path given as --out
+    text: str  # part of the message
+    commands: tuple[str, ...] = ("solve", "generate")
+    even_forced: bool = False  # refused with --force too
+
+
+OUTPUT_CASES: dict[str, OutputCase] = {
+    "a folder of the user's notes": OutputCase(outputs.foreign_folder, "holds files the planner did not write (notes.txt)"),
+    "a folder named like terminal markup": OutputCase(outputs.markup_named_folder,
+                                                      "holds files the planner did not write (todo.txt)"),
+    "a file where a folder is wanted": OutputCase(outputs.existing_file, "is a file, not a folder", even_forced=True),
+    "the current folder": OutputCase(outputs.current_folder, "is or contains the current folder", even_forced=True),
+    "the folder above the current one": OutputCase(outputs.parent_of_current_folder, "is or contains the current folder",
+                                                   even_forced=True),
+    "a previous plan with the user's file added": OutputCase(
+        outputs.plan_with_a_file_added, "holds files the planner did not write (my-analysis.xlsx) beside its plan", ("solve",)),
+    "a previous plan edited by hand": OutputCase(outputs.plan_with_a_file_edited,
+                                                 "holds files changed since the planner wrote them (kpis.json)", ("solve",)),
+    "a previous plan with the user's subfolder": OutputCase(outputs.plan_with_a_subfolder, "did not write (drafts)", ("solve",)),
+    "a previous plan given to generate": OutputCase(lambda base: outputs.previous("plan", base),
+                                                    "holds a plan the planner wrote, not a dataset", ("generate",)),
+    "a dataset given to solve": OutputCase(lambda base: outputs.previous("dataset", base),
+                                           "holds a dataset the planner wrote, not a plan", ("solve",)),
+    "a manifest the planner did not write": OutputCase(outputs.forged_manifest, "holds files the planner did not write"),
+    "a symbolic link": OutputCase(outputs.symlink_to_foreign_folder, "is a symbolic link", even_forced=True),
+    "a path through a file": OutputCase(outputs.inside_a_file, "which is a file, not a folder", even_forced=True),
+    "the dataset being read": OutputCase(outputs.the_dataset, "which is being read", ("solve",), even_forced=True),
+    "the folder holding the inputs": OutputCase(outputs.around_the_inputs, "which is being read", ("solve",),
+                                                even_forced=True),
+}
+
+
+def _snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every entry under ``folder`` (links not followed): file bytes, 'folder' or the link's target."""
+    found: dict[str, bytes | str] = {}
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = Path(root) / name
+            key = str(path.relative_to(folder))
+            found[key] = (f"-> {os.readlink(path)}" if path.is_symlink() else "folder" if path.is_dir()
+                          else path.read_bytes())
+    return found
+
+
+def _command(command: str, base: Path, out: Path) -> list:
+    if command == "solve":
+        return ["solve", base / "scenario.yaml", "--out", out, "--workspace", base.parent / "ws", "-q", "--time-limit", "2"]
+    return ["generate", "--employees", "20", "--critical-roles", "3", "--interventions", "5", "--out", out]
+
+
+@pytest.mark.parametrize("name, command, force", [
+    pytest.param(name, command, force, id=f"{name}-{command}{' --force' if force else ''}")
+    for name, case in OUTPUT_CASES.items() for command in case.commands for force in (False, True)[: 1 + case.even_forced]])
+def test_hostile_output_is_refused_and_left_as_it_was(tmp_path, monkeypatch, name, command, force):
+    case = OUTPUT_CASES[name]
+    base = tmp_path / "base"
+    base.mkdir()
+    write_scenario(base, write_valid(base))
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    out = case.build(base)
+    before = _snapshot(base)
+
+    result = cli(*_command(command, base, out), *(["--force"] if force else []))
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert f"{out} " in message and case.text in message
+    assert _snapshot(base) == before
+    assert not (tmp_path / "ws").exists()  # refused before solving: nothing saved in the store either
+    assert not [p for p in tmp_path.rglob("*") if ".planner-tmp-" in p.name]
+
+
+FILE_CASES = {  # case -> (command, what to build at --out, part of the message, refused with --force too)
+    "template over the user's workbook": ("template", lambda base: _file(base / "filled.xlsx"), "already exists", False),
+    "template where a folder is": ("template", lambda base: _folder(base / "book.xlsx"), "is a folder", True),
+    "template through a file": ("template", lambda base: _file(base / "notes.txt") / "t.xlsx", "which is a file", True),
+    "sweep over the user's CSV": ("sweep", lambda base: _file(base / "frontier.csv"), "already exists", False),
+    "sweep over the scenario it reads": ("sweep", lambda base: base / "scenario.yaml", "which is being read", True),
+    "sweep into the dataset's folder": ("sweep", lambda base: base / "data", "which is being read", True),
+}
+
+
+def _file(path: Path) -> Path:
+    path.write_bytes(b"the user's work")
+    return path
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir()
+    (path / "keep.txt").write_text("keep me")
+    return path
+
+
+@pytest.mark.parametrize("name, force", [pytest.param(name, force, id=f"{name}{' --force' if force else ''}")
+                                         for name, case in FILE_CASES.items() for force in (False, True)[: 1 + case[3]]])
+def test_hostile_file_output_is_refused_and_left_as_it_was(tmp_path, name, force):
+    command, build, text, _ = FILE_CASES[name]
+    write_scenario(tmp_path, write_valid(tmp_path))
+    out = build(tmp_path)
+    before = _snapshot(tmp_path)
+    args = ["template", "--out", out] if command == "template" else [
+        "sweep", tmp_path / "scenario.yaml", "--budget", "0,1000", "--workers", "1", "--out", out, "--workspace", tmp_path / "ws"]
+    result = cli(*args, *(["--force"] if force else []))
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert f"{out} " in message and text in message
+    assert _snapshot(tmp_path) == before
+
+
+# ---- names that would leave their folder ---------------------------------------------------------
+
+
+def _scenario_named(folder: Path, name) -> Path:
+    path = write_scenario(folder, write_valid(folder))
+    settings = yaml.safe_load(path.read_text())
+    path.write_text(yaml.safe_dump({**settings, "name": name}))
+    return path
+
+
+@pytest.mark.parametrize("label", outputs.BAD_NAMES)
+def test_hostile_scenario_name_is_refused_at_validation(tmp_path, monkeypatch, label):
+    """The default plan folder is plans/<name>: a name like '../victim' wrote over ../victim with --no-save."""
+    bad = outputs.BAD_NAMES[label]
+    scenario = _scenario_named(tmp_path / "in", bad)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "notes.txt").write_text("keep me")
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    before = _snapshot(tmp_path)
+
+    issue = f"{scenario}, column 'name': invalid scenario name {bad!r}"
+    with pytest.raises(InputError) as info:
+        planner.load(scenario)
+    assert str(info.value.issues[0]).startswith(issue)
+    for args in (["validate", scenario], ["solve", scenario, "--no-save", "-q", "--time-limit", "2"],
+                 ["sweep", scenario, "--budget", "0,1000", "--workers", "1", "--workspace", tmp_path / "ws"]):
+        result = cli(*args)
+        assert result.exit_code == 2, result.output
+        assert issue in result.output
+    assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("label", outputs.BAD_NAMES)
+def test_hostile_plan_name_is_refused_before_solving(tmp_path, label):
+    bad = outputs.BAD_NAMES[label]
+    scenario = write_scenario(tmp_path, write_valid(tmp_path))
+    result = cli("solve", scenario, "--name", bad, "--workspace", tmp_path / "ws", "-q", "--time-limit", "2")
+    assert result.exit_code == 2, result.output
+    assert f"invalid plan name {bad!r}" in result.output
+    assert not (tmp_path / "ws").exists() and not (tmp_path / "plans").exists()
+    for command in ("show", "delete"):
+        result = cli("plans", command, "--workspace", tmp_path / "ws", "--", bad)
+        assert result.exit_code == 2 and f"no plan named {bad!r}" in result.output, result.output
+
+
+def test_the_name_corpus_covers_the_promised_kinds():
+    kinds = ["parent folder", "absolute path", "path separator", "only dots", "empty", "blank", "control character"]
+    assert set(kinds) <= set(outputs.BAD_NAMES)

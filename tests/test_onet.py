@@ -286,3 +286,27 @@ def test_bad_arguments(tmp_path):
         import_onet(path, importance_threshold=6)
     with pytest.raises(ValueError, match="critical_share"):
         import_onet(path, critical_share=1.5)
+
+
+def test_cli_import_writes_a_folder_of_tables_and_never_over_the_users_files(tmp_path):
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+    from planner.contract.paths import MANIFEST
+
+    skills = write_txt(tiny(), tmp_path / "Skills.txt")
+    run = lambda out, *extra: CliRunner().invoke(app, ["import", "onet", "--skills", str(skills), "--out", str(out), *extra])  # noqa: E731
+    out = tmp_path / "onet"
+    for _ in range(2):  # the second run replaces the first one's tables
+        result = run(out)
+        assert result.exit_code == 0, result.output
+    assert "replacing the dataset in" in " ".join(result.output.split())
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "role_requirements.csv", "roles.csv", "skills.csv"]
+    result = run(tmp_path)  # the folder holding the Skills file being read
+    assert result.exit_code == 2 and "which is being read" in " ".join(result.output.split())
+    mine = tmp_path / "data"
+    mine.mkdir()
+    (mine / "roles.csv").write_text("role_id\nmine\n")
+    result = run(mine)
+    assert result.exit_code == 2 and "holds files the planner did not write (roles.csv)" in " ".join(result.output.split())
+    assert (mine / "roles.csv").read_text() == "role_id\nmine\n"

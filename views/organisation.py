@@ -181,7 +181,7 @@ if cols[2].button("Discard edits", icon=":material/undo:", key="org-discard", di
     st.rerun()
 if save:
     try:
-        path = support.inside(folder, name)
+        path = support.inside(folder, name, what="dataset name")
         if path.exists():
             raise ValueError(f"a dataset named {name!r} already exists; choose another name")
         write_dataset({n: df for n, df in frames.items() if TABLES[n].required or len(df)}, path)

@@ -241,7 +241,7 @@ with right:
     if st.button("Save as new scenario", type="primary", icon=":material/save:", key="save-scenario",
                  disabled=preview is None):
         try:
-            target = support.inside(folder, name, ".yaml")
+            target = support.inside(folder, name, ".yaml", what="scenario name")
         except ValueError as exc:
             st.error(str(exc))
         else:

@@ -52,7 +52,7 @@ if st.button(f"Solve {scenario.name}", type="primary", icon=":material/play_arro
     problem = None
     if name is not None:
         try:
-            check_name(name)
+            check_name(name, "plan name")
             if name in set(common.plans()["name"]):
                 problem = f"A plan named {name!r} already exists: choose another name."
         except ValueError as exc:

@@ -38,6 +38,7 @@ from typing import Optional
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from planner.contract.paths import write_folder
 from planner.contract.tables import write_table
 from planner.contract.plan import Plan
 from planner.contract.scenario import quarter_label
@@ -125,9 +126,17 @@ class Comparison(BaseModel):
             doc[name] = json.loads(df.to_json(orient="records"))
         return json.dumps(doc, indent=2)
 
-    def write_csv(self, folder: str | Path) -> list[Path]:
-        """Write one CSV per table into ``folder`` (created if needed); returns the paths written."""
-        return [write_table(df, Path(folder) / f"{name}.csv") for name, df in self.tables().items()]
+    def write_csv(self, folder: str | Path, force: bool = False) -> list[Path]:
+        """Write one CSV per table as the folder ``folder``, atomically, replacing only an empty folder or
+        an earlier comparison unless ``force`` (planner.contract.paths.write_folder); returns the paths written."""
+        tables = self.tables()
+
+        def write(tmp: Path) -> None:
+            for name, df in tables.items():
+                write_table(df, tmp / f"{name}.csv")
+
+        write_folder(folder, "comparison", write, force=force)
+        return [Path(folder) / f"{name}.csv" for name in tables]
 
 
 def compare(plans: list[Plan], labels: Optional[list[str]] = None) -> Comparison:

@@ -128,9 +128,9 @@ def save_frontier(workspace: str | Path, scenario_name: str, parameter: str, fro
     """Write the frontier to ``<workspace>/sweeps/<scenario>--<parameter>.csv`` atomically (temp file,
     fsync, rename), where the app's Compare page finds it."""
     from planner.contract.tables import write_table
-    from planner.store import check_name
+    from planner.contract.paths import check_name
 
-    check_name(scenario_name)
+    check_name(scenario_name, "scenario name")
     folder = Path(workspace) / "sweeps"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{scenario_name}--{re.sub(r'[^A-Za-z0-9_.]', '_', parameter)}.csv"

@@ -72,7 +72,7 @@ def save_scenario(doc: dict, folder: Path) -> tuple[Optional[Path], list[Issue]]
     load it with planner.load to check it against its dataset. On any problem the file is removed
     and the issues returned: (None, issues). Otherwise (path, [])."""
     try:
-        target = inside(folder, doc["name"], ".yaml")
+        target = inside(folder, doc["name"], ".yaml", what="scenario name")
     except ValueError as exc:
         return None, [Issue(table="scenario", column="name", message=str(exc))]
     if target.exists():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.contract.errors import Issue
-from planner.store import check_name
+from planner.contract.paths import check_name
 
 
 def scenario_files(project: Path, workspace: Path) -> list[Path]:
@@ -28,10 +28,10 @@ def dataset_folders(project: Path, workspace: Path) -> list[Path]:
     return folders
 
 
-def inside(folder: Path, name: str, suffix: str = "") -> Path:
-    """``folder/<name><suffix>`` for a valid name (see planner.store.check_name); ValueError otherwise,
-    so a typed name can never point outside ``folder``."""
-    check_name(name)
+def inside(folder: Path, name: str, suffix: str = "", *, what: str) -> Path:
+    """``folder/<name><suffix>`` for a valid name (see planner.contract.paths.check_name; ``what`` names it in
+    the message, e.g. 'dataset name'); ValueError otherwise, so a typed name can never point outside ``folder``."""
+    check_name(name, what)
     target = (folder / f"{name}{suffix}").resolve()
     if target.parent != folder.resolve():
         raise ValueError(f"{name!r} would leave {folder}")

@@ -6,8 +6,11 @@ Exit codes: 0 a plan (optimal or feasible with its gap) / valid input; 1 a plan 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
+from typing import NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -25,6 +28,48 @@ EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN = 1, 2, 3, 4
 WORKSPACE = typer.Option(Path("workspace"), "--workspace", help="Workspace folder holding the plan store.")
 
 
+def fail(message: str) -> NoReturn:
+    """Print ``message`` whole and as it is (a name or path in it is never read as markup), exit with code 2."""
+    err.print(f"[red]{escape(message)}[/red]", soft_wrap=True, highlight=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+FORCE = typer.Option(False, "--force", help="Replace the output even if it holds files the planner did not write "
+                     "(they are deleted). Never replaces a file with a folder, an input, or the current folder.")
+
+
+def output_folder(out: Path, kind: str, inputs: Iterable[Optional[Path | str]] = (), force: bool = False) -> None:
+    """Before any work: exit with code 2 and the reason unless the folder ``out`` may be written (see
+    planner.check_folder_output: ``inputs`` are the paths the command reads), and say in one line what
+    it will replace."""
+    try:
+        replacing = planner.check_folder_output(out, kind, inputs, force)
+    except planner.OutputRefused as exc:
+        fail(str(exc))
+    if replacing is not None:
+        console.print(escape(str(replacing)), soft_wrap=True, highlight=False)
+
+
+def output_file(out: Path, inputs: Iterable[Optional[Path | str]] = (), force: bool = False) -> None:
+    """Before any work: exit with code 2 and the reason unless the file ``out`` may be written (see
+    planner.check_file_output); say so when ``--force`` replaces one."""
+    try:
+        replaced = planner.check_file_output(out, inputs, force)
+    except planner.OutputRefused as exc:
+        fail(str(exc))
+    if replaced:
+        console.print(escape(f"replacing {out} (--force)"), soft_wrap=True, highlight=False)
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn a failure to write ``path`` (refused, permission denied, disk full) into a message and exit code 2."""
+    try:
+        yield
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc}")
+
+
 def plan_inputs(ref: str, workspace: Path) -> tuple[planner.Plan, planner.Organisation, planner.Scenario]:
     """A plan (folder or saved name) with the organisation and scenario it was made from; exits with
     code 2 and the reason when any of them cannot be had."""
@@ -35,8 +80,7 @@ def plan_inputs(ref: str, workspace: Path) -> tuple[planner.Plan, planner.Organi
     except InputError as exc:
         fail_input(exc)
     except (KeyError, FileNotFoundError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(str(exc))
 
 
 def find_plan(ref: str, workspace: Path) -> planner.Plan:

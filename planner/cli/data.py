@@ -6,15 +6,18 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
 import planner
 from planner import InputError
-from planner.cli.common import EXIT_BAD_INPUT, app, console, err, fail_input
+from planner.cli.common import EXIT_BAD_INPUT, FORCE, app, console, err, fail, fail_input, output_file, output_folder, writing
 
 
 @app.command()
 def generate(
-    out: Path = typer.Option(..., "--out", help="Dataset folder to write (CSV)."),
+    out: Path = typer.Option(..., "--out", help="Dataset folder to write (CSV). Replaces only an empty folder or a "
+                             "dataset the planner wrote, unless --force."),
+    force: bool = FORCE,
     employees: Optional[int] = typer.Option(None, "--employees", min=4, help="Employees."),
     critical_roles: Optional[int] = typer.Option(None, "--critical-roles", min=1, help="Critical roles."),
     interventions: Optional[int] = typer.Option(None, "--interventions", min=1, help="Learning interventions."),
@@ -30,37 +33,42 @@ def generate(
     if profile not in planner.PROFILES:
         err.print(f"[red]--profile: unknown profile {profile!r}; use one of {', '.join(planner.PROFILES)}[/red]")
         raise typer.Exit(EXIT_BAD_INPUT)
-    if sample:
-        profile = "standard"
-        planner.make_sample(out)
-    elif None in (employees, critical_roles, interventions):
+    if not sample and None in (employees, critical_roles, interventions):
         err.print("[red]give --employees, --critical-roles and --interventions, or --sample[/red]")
         raise typer.Exit(EXIT_BAD_INPUT)
+    output_folder(out, "dataset", force=force)
+    if sample:
+        profile = "standard"
+        with writing(out):
+            planner.make_sample(out, force=force)
     else:
         try:
             frames = planner.generate_organisation(employees, critical_roles, interventions, seed=seed,
                                                    horizon_quarters=horizon, profile=profile)
         except ValueError as exc:
-            err.print(f"[red]{exc}[/red]")
-            raise typer.Exit(EXIT_BAD_INPUT)
-        planner.write_dataset(frames, out)
+            fail(str(exc))
+        with writing(out):
+            planner.write_dataset(frames, out, force=force)
     org = planner.load_dataset(out)
     tables = {name: org.table(name) for name in planner.TABLES}
-    console.print(f"Wrote {out}: {len(org.employees):,} employees, {int(org.roles['critical'].sum()):,} critical roles, "
+    console.print(f"Wrote {escape(str(out))}: {len(org.employees):,} employees, {int(org.roles['critical'].sum()):,} critical roles, "
                   f"{len(org.interventions):,} interventions. "
                   f"A budget that covers part of the need: "
                   f"{planner.suggested_budget(tables, share=planner.PROFILES[profile].budget_share):,.0f}.")
 
 
 @app.command()
-def template(out: Path = typer.Option(..., "--out", help="Workbook to write (.xlsx).")) -> None:
-    """Write an empty Excel workbook to fill in by hand: a sheet per table, headers, help and data validation."""
+def template(out: Path = typer.Option(..., "--out", help="Workbook to write (.xlsx); a new file, unless --force."),
+             force: bool = FORCE) -> None:
+    """Write an empty Excel workbook to fill in by hand: a sheet per table, headers, help and data validation.
+    An existing workbook may hold data typed into an earlier template, so it is replaced only with --force."""
+    output_file(out, force=force)
     try:
-        planner.write_template(out)
+        with writing(out):
+            planner.write_template(out, force=force)
     except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    console.print(f"Template written to {out}; fill it in and run: planner validate {out}")
+        fail(str(exc))
+    console.print(f"Template written to {escape(str(out))}; fill it in and run: planner validate {escape(str(out))}")
 
 
 import_app = typer.Typer(help="Import data from public sources.", no_args_is_help=True)
@@ -71,25 +79,23 @@ app.add_typer(import_app, name="import")
 def import_onet_command(
     skills: Path = typer.Option(..., "--skills", help="O*NET Skills.xlsx (or the text release's Skills.txt)."),
     occupations: Optional[Path] = typer.Option(None, "--occupations", help="O*NET 'Occupation Data.txt' (titles)."),
-    out: Path = typer.Option(..., "--out", help="Folder to write skills, roles and role_requirements to."),
+    out: Path = typer.Option(..., "--out", help="Folder to write skills, roles and role_requirements to. Replaces only "
+                             "an empty folder or a dataset the planner wrote, unless --force."),
+    force: bool = FORCE,
     importance_threshold: float = typer.Option(3.0, help="Keep skills whose O*NET importance is at least this (1-5)."),
     employees: Optional[int] = typer.Option(None, "--employees", help="Also generate this many employees, interventions and the rest: a complete dataset."),
     seed: int = typer.Option(0, "--seed", help="Seed for --employees."),
 ) -> None:
     """Turn O*NET's Skills and Occupation Data files into the project's job architecture tables."""
+    output_folder(out, "dataset", [skills, occupations], force)
     try:
         frames = (planner.onet_organisation(skills, occupations, employees, seed=seed, importance_threshold=importance_threshold)
                   if employees else planner.import_onet(skills, occupations, importance_threshold=importance_threshold))
     except InputError as exc:
         fail_input(exc)
     except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    out.mkdir(parents=True, exist_ok=True)
-    if employees:
-        planner.write_dataset(frames, out)
-    else:
-        for name, frame in frames.items():
-            planner.write_table(frame, out / f"{name}.csv")
-    console.print(f"Wrote {', '.join(frames)} to {out} ({len(frames['roles']):,} roles, {len(frames['skills'])} skills). "
+        fail(str(exc))
+    with writing(out):
+        planner.write_dataset(frames, out, force=force)
+    console.print(f"Wrote {', '.join(frames)} to {escape(str(out))} ({len(frames['roles']):,} roles, {len(frames['skills'])} skills). "
                   "Includes information from O*NET by USDOL/ETA, used under CC BY 4.0.")

@@ -11,7 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 import planner
-from planner.cli.common import EXIT_BAD_INPUT, WORKSPACE, app, console, err, find_plan, plan_inputs
+from planner.cli.common import (EXIT_BAD_INPUT, FORCE, WORKSPACE, app, console, err, fail, find_plan, output_file, output_folder,
+                                plan_inputs, writing)
 from planner.cli.render import money, render, summary
 
 
@@ -38,8 +39,7 @@ def plans_show(name: str, workspace: Path = WORKSPACE) -> None:
     try:
         plan = planner.PlanStore(workspace).load(name)
     except KeyError as exc:
-        err.print(f"[red]{exc.args[0]}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(exc.args[0])
     scenario = planner.Scenario.model_validate(plan.meta.scenario_settings)
     console.print(summary(plan, scenario))
     table = Table(title="Slates")
@@ -56,8 +56,7 @@ def plans_delete(name: str, workspace: Path = WORKSPACE) -> None:
     try:
         planner.PlanStore(workspace).delete(name)
     except KeyError as exc:
-        err.print(f"[red]{exc.args[0]}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(exc.args[0])
     console.print(f"Deleted {name}.")
 
 
@@ -65,27 +64,36 @@ def plans_delete(name: str, workspace: Path = WORKSPACE) -> None:
 def compare(
     plans: list[str] = typer.Argument(..., help="Two or more plans: folders or names saved in the workspace. The first is the reference."),
     workspace: Path = WORKSPACE,
-    csv: Optional[Path] = typer.Option(None, "--csv", help="Also write the comparison tables as CSV into this folder."),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the comparison as JSON to this file."),
+    csv: Optional[Path] = typer.Option(None, "--csv", help="Also write the comparison tables as CSV into this folder "
+                                       "(replacing only an empty folder or an earlier comparison, unless --force)."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the comparison as JSON to this file (a new "
+                                            "file, unless --force)."),
+    force: bool = FORCE,
 ) -> None:
     """Compare plans side by side: KPI deltas, slate changes, learning changes, spend by quarter and department."""
     if len(plans) < 2:
         err.print("[red]give at least two plans to compare[/red]")
         raise typer.Exit(EXIT_BAD_INPUT)
+    read = [workspace, *(p for p in plans if Path(p).is_dir())]
+    if csv:
+        output_folder(csv, "comparison", read, force)
+    if json_out:
+        output_file(json_out, read, force)
     try:
         loaded = [find_plan(p, workspace) for p in plans]
     except (KeyError, FileNotFoundError, ValueError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(str(exc))
     diff = planner.compare(loaded, labels=plans)
     for table in render(diff):
         console.print(table)
     if csv:
-        diff.write_csv(csv)
-        console.print(f"Comparison tables written to {csv}.")
+        with writing(csv):
+            diff.write_csv(csv, force=force)
+        console.print(f"Comparison tables written to {escape(str(csv))}.")
     if json_out:
-        json_out.write_text(diff.to_json())
-        console.print(f"Comparison written to {json_out}.")
+        with writing(json_out):
+            planner.write_text_atomically(json_out, diff.to_json())
+        console.print(f"Comparison written to {escape(str(json_out))}.")
 
 
 @app.command()
@@ -124,10 +132,14 @@ def simulate(
     workspace: Path = WORKSPACE,
     draws: int = typer.Option(10_000, "--draws", min=1, help="Monte Carlo draws."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Also write per-role coverage probabilities to this CSV."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Also write per-role coverage probabilities to this CSV "
+                                       "(a new file, unless --force)."),
+    force: bool = FORCE,
 ) -> None:
     """Monte Carlo attrition: how many roles stay covered when people leave, and the training spend wasted."""
     plan, org, scenario = plan_inputs(plan_ref, workspace)
+    if out:
+        output_file(out, [workspace, plan_ref if Path(plan_ref).is_dir() else None, scenario.dataset], force)
     result = planner.simulate_attrition(org, scenario, plan, draws=draws, seed=seed)
     s = result.summary
     table = Table(title=f"Attrition over {draws:,} draws (seed {seed})", show_header=False)
@@ -151,5 +163,6 @@ def simulate(
         worst.add_row(r.role_id, f"{r.p_covered:.0%}", f"{r.p_first_covers:.0%}", f"{r.risk_of_loss:.0%}")
     console.print(worst)
     if out:
-        planner.write_table(probabilities, out, "csv")
-        console.print(f"Per-role probabilities written to {out}.")
+        with writing(out):
+            planner.write_table(probabilities, out, "csv")
+        console.print(f"Per-role probabilities written to {escape(str(out))}.")

@@ -13,8 +13,9 @@ from rich.table import Table
 
 import planner
 from planner import InputError
-from planner.cli.common import (EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INFEASIBLE, EXIT_NO_PLAN, WORKSPACE, Format, Method,
-                                app, console, err, fail_input, find_plan, print_issues)
+from planner.cli.common import (EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INFEASIBLE, EXIT_NO_PLAN, FORCE, WORKSPACE, Format,
+                                Method, app, console, err, fail, fail_input, find_plan, output_file, output_folder, print_issues,
+                                writing)
 from planner.cli.render import money, progress_table, render, summary
 
 WRITE_RESERVE = 0.3  # seconds kept for checking, saving and writing the plan after the solve
@@ -33,6 +34,9 @@ def _wait(run: planner.SolveRun, live: bool) -> planner.Outcome:
     if outcome.state == "failed":
         if isinstance(outcome.error, InputError):
             fail_input(outcome.error)
+        if isinstance(outcome.error, OSError):  # the plan folder could not be written: nothing was saved
+            err.print(f"[red]cannot write the plan: {escape(str(outcome.error))}[/red]; nothing was saved.")
+            raise typer.Exit(EXIT_BAD_INPUT)
         raise outcome.error
     if outcome.state == "no_plan":
         err.print(f"[red]{outcome.plan.kpis.status}[/red]: {escape(outcome.plan.meta.message)}. No plan was written.")
@@ -47,7 +51,9 @@ def _wait(run: planner.SolveRun, live: bool) -> planner.Outcome:
 @app.command()
 def solve(
     scenario_file: Path = typer.Argument(..., help="Scenario YAML, e.g. scenarios/baseline.yaml."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Plan folder to write (default: plans/<scenario name>)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Plan folder to write (default with --no-save: plans/<scenario name>). "
+                                       "Replaces only an empty folder or a previous plan, unless --force."),
+    force: bool = FORCE,
     fmt: Format = typer.Option(Format.csv, "--format", help="Table format of the plan."),
     time_limit: Optional[float] = typer.Option(None, help="Override solver.time_limit_seconds."),
     workers: Optional[int] = typer.Option(None, help="Override solver.num_workers."),
@@ -64,19 +70,22 @@ def solve(
     try:
         org, scenario = planner.load(scenario_file)
         if name is not None:
-            planner.check_name(name)
+            planner.check_name(name, "plan name")
         base_plan = find_plan(baseline, workspace) if baseline else None
     except InputError as exc:
         fail_input(exc)
     except (ValueError, KeyError, FileNotFoundError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(str(exc))
     overrides = {k: v for k, v in dict(time_limit_seconds=time_limit, num_workers=workers, random_seed=seed).items() if v is not None}
     if overrides:
         scenario = scenario.model_copy(update={"solver": scenario.solver.model_copy(update=overrides)})
 
     out = out or (Path("plans") / scenario.name if not save else None)
-    to = planner.Destination(workspace=workspace if save else None, name=name, overwrite=name is not None, out=out, fmt=fmt.value)
+    if out is not None:
+        output_folder(out, "plan", [scenario_file, scenario.dataset, workspace,
+                                    baseline if baseline and Path(baseline).is_dir() else None], force)
+    to = planner.Destination(workspace=workspace if save else None, name=name, overwrite=name is not None, out=out,
+                             fmt=fmt.value, force=force)
     deadline = began + scenario.solver.time_limit_seconds - WRITE_RESERVE
     run = planner.SolveRun(scenario, org, to, scenario_file=str(scenario_file), baseline=base_plan, baseline_name=baseline,
                            method=method.value, deadline=deadline).start()
@@ -84,9 +93,9 @@ def solve(
     plan = outcome.plan
     console.print(summary(plan, scenario))
     if outcome.saved_name is not None:
-        console.print(f"Saved in the workspace as [bold]{outcome.saved_name}[/bold] ({workspace}).")
+        console.print(f"Saved in the workspace as [bold]{outcome.saved_name}[/bold] ({escape(str(workspace))}).")
     if outcome.written_to is not None:
-        console.print(f"Plan written to [bold]{outcome.written_to}[/bold].")
+        console.print(f"Plan written to [bold]{escape(str(outcome.written_to))}[/bold].")
     console.print("Checked: every hard rule holds.")
     if base_plan is not None:
         diff = planner.compare([base_plan, plan], labels=[baseline, "re-plan"])
@@ -102,7 +111,8 @@ def sweep(
     param: Optional[str] = typer.Option(None, "--param", help="Any numeric setting: PATH=start:stop:count, e.g. weights.external_hire=0.5:1.5:5."),
     workers: int = typer.Option(2, "--workers", help="Local processes solving in parallel (1 = in this process)."),
     dask: Optional[str] = typer.Option(None, "--dask", help="Dask scheduler address (tcp://host:port): solve the points on that cluster."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Also write the frontier to this CSV file."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Also write the frontier to this CSV file (a new file, unless --force)."),
+    force: bool = FORCE,
     workspace: Path = WORKSPACE,
     time_limit: Optional[float] = typer.Option(None, help="Override solver.time_limit_seconds for every point."),
 ) -> None:
@@ -119,8 +129,9 @@ def sweep(
     except InputError as exc:
         fail_input(exc)
     except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(str(exc))
+    if out is not None:
+        output_file(out, [scenario_file, scenario.dataset, workspace], force)
     if time_limit is not None:
         scenario = scenario.model_copy(update={"solver": scenario.solver.model_copy(update={"time_limit_seconds": time_limit})})
     with Progress(TextColumn("sweeping {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -130,8 +141,7 @@ def sweep(
             frontier = planner.sweep(scenario, org, path, values, workers=workers, address=dask,
                                      on_point=lambda row: bar.advance(task))
         except ValueError as exc:
-            err.print(f"[red]{exc}[/red]")
-            raise typer.Exit(EXIT_BAD_INPUT)
+            fail(str(exc))
     table = Table(title=f"Frontier of '{scenario.name}' over {path}")
     for col in ("value", "status", "covered", "coverage", "training", "external hire", "total cost", "bench"):
         table.add_column(col, justify="right")
@@ -140,10 +150,11 @@ def sweep(
                       money(r.training_cost), money(r.external_hire_cost), money(r.total_cost), f"{r.bench_strength:.2f}")
     console.print(table)
     saved = planner.save_frontier(workspace, scenario.name, path, frontier)
-    console.print(f"Frontier saved to {saved}.")
+    console.print(f"Frontier saved to {escape(str(saved))}.")
     if out:
-        planner.write_table(frontier, out, "csv")
-        console.print(f"Frontier written to {out}.")
+        with writing(out):
+            planner.write_table(frontier, out, "csv")
+        console.print(f"Frontier written to {escape(str(out))}.")
 
 
 @app.command()

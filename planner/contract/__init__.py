@@ -1,1 +1,1 @@
-"""The data contract: pydantic models of the organisation's tables, the scenario and the plan, and the error type. Imports nothing else of the planner."""
+"""The data contract: pydantic models of the organisation's tables, the scenario and the plan, the error type, and where outputs may be written (paths). Imports nothing else of the planner but its version."""

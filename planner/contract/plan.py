@@ -1,22 +1,21 @@
 """The plan: slates, learning, KPIs and metadata, as pydantic objects and DataFrames, and its files.
 
 A plan folder holds ``slates.csv``, ``learning.csv`` (or ``.parquet`` with ``--format parquet``),
-``kpis.json`` and ``plan.json``. It is written to a temporary sibling folder and renamed into place,
-so a crash never leaves half a plan where a reader looks.
+``kpis.json``, ``plan.json`` and the planner's manifest ``.planner-output.json``. It is written to a
+temporary sibling folder and renamed into place, so a crash never leaves half a plan where a reader
+looks; only an empty folder or a previous plan is replaced (:mod:`planner.contract.paths`).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Literal, Optional
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from planner.contract.paths import write_folder
 from planner.contract.tables import write_table
 
 Readiness = Literal["ready_now", "ready_1_year", "ready_2_years", "ready_later", "not_ready"]
@@ -171,30 +170,10 @@ class Plan(BaseModel):
         return df
 
 
-def _atomic_dir_write(out: Path, write) -> None:
-    """Write a folder via ``write(tmp_dir)`` then swap it into place; the old one survives a crash."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        write(tmp)
-        for f in tmp.iterdir():
-            with open(f, "rb") as fh:
-                os.fsync(fh.fileno())
-        old = None
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            os.replace(out, old)
-        os.replace(tmp, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def write_plan(plan: Plan, out: str | Path, fmt: Literal["csv", "parquet"] = "csv") -> Path:
-    """Write the plan folder atomically; returns its path."""
+def write_plan(plan: Plan, out: str | Path, fmt: Literal["csv", "parquet"] = "csv", force: bool = False) -> Path:
+    """Write the plan folder atomically; returns its path. An existing folder is replaced only if it is
+    empty or a previous plan, or with ``force`` (see :func:`planner.contract.paths.write_folder`); the
+    plan's scenario file and dataset are never overwritten. Raises OutputRefused otherwise."""
 
     def write(tmp: Path) -> None:
         for name, table in (("slates", plan.slates_df()), ("learning", plan.learning_df()), ("cascades", plan.cascades_df())):
@@ -202,7 +181,7 @@ def write_plan(plan: Plan, out: str | Path, fmt: Literal["csv", "parquet"] = "cs
         (tmp / "kpis.json").write_text(json.dumps(plan.kpis.model_dump(), indent=2) + "\n")
         (tmp / "plan.json").write_text(json.dumps(plan.meta.model_dump(), indent=2) + "\n")
 
-    _atomic_dir_write(Path(out), write)
+    write_folder(out, "plan", write, inputs=(plan.meta.scenario_file, plan.meta.dataset), force=force)
     return Path(out)
 
 

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from planner.contract.errors import InputError, Issue
+from planner.contract.paths import check_name
 
 _QUARTER_LABEL = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -268,7 +269,8 @@ class Lock(_Strict):
 class Scenario(_Strict):
     """A planning scenario. ``dataset`` is resolved against the scenario file's folder when loaded."""
 
-    name: str = Field(min_length=1, description="Scenario name, shown on plans and comparisons.")
+    name: str = Field(description="Scenario name, shown on plans and comparisons and the default plan folder's name "
+                      "(plans/<name>): 1-80 letters, digits, '-', '_' or '.', starting with a letter or digit.")
     description: str = Field(default="", description="What the scenario asks.")
     extends: Optional[str] = Field(
         default=None, description="Base scenario file (relative to this one); its settings and changes come first."
@@ -309,6 +311,11 @@ class Scenario(_Strict):
             self.applied = [*self.applied, *folded]
             self.changes = [c for c in self.changes if c.type not in _SETTINGS_CHANGES]
         return self
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, v: str) -> str:
+        return check_name(v, "scenario name")
 
     @field_validator("start")
     @classmethod
@@ -393,7 +400,8 @@ def _issues(exc: ValidationError, origins: dict[str, list[tuple[str, int]]], def
         if len(loc) >= 2 and loc[0] in _LIST_KEYS and isinstance(loc[1], int) and loc[1] < len(origins[loc[0]]):
             file, local = origins[loc[0]][loc[1]]
             where = ".".join(str(p) for p in (loc[0], local, *loc[2:]))
-        message = "unknown setting" if err["type"] == "extra_forbidden" else err["msg"]
+        message = ("unknown setting" if err["type"] == "extra_forbidden"
+                   else str(err["ctx"]["error"]) if err["type"] == "value_error" else err["msg"])  # no "Value error, "
         issues.append(Issue(table="scenario", file=file, column=where, message=message))
     return issues
 

@@ -32,7 +32,7 @@ def restore_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return df.map(lambda v: v[1:] if isinstance(v, str) and v.startswith(escaped) else v)
 
 
-def _atomically(target: Path, write) -> Path:
+def write_file_atomically(target: Path, write) -> Path:
     """Call ``write(tmp)`` on a temporary sibling of ``target``, flush it to disk, rename it onto ``target``."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -50,7 +50,7 @@ def _atomically(target: Path, write) -> Path:
 
 def write_text_atomically(target: Path, text: str) -> Path:
     """Write ``text`` (UTF-8) to ``target`` atomically."""
-    return _atomically(Path(target), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return write_file_atomically(Path(target), lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def write_workbook(tables: dict[str, pd.DataFrame], target: Path) -> Path:
@@ -59,7 +59,7 @@ def write_workbook(tables: dict[str, pd.DataFrame], target: Path) -> Path:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for sheet, df in tables.items():
                 defuse_formulas(df).to_excel(writer, sheet_name=sheet[:31], index=False)
-    return _atomically(Path(target), write)
+    return write_file_atomically(Path(target), write)
 
 
 def write_table(df: pd.DataFrame, target: str | Path, fmt: Optional[str] = None, float_format: Optional[str] = None) -> Path:
@@ -68,9 +68,9 @@ def write_table(df: pd.DataFrame, target: str | Path, fmt: Optional[str] = None,
     target = Path(target)
     fmt = fmt or target.suffix.lower().lstrip(".")
     if fmt == "csv":
-        return _atomically(target, lambda tmp: df.to_csv(tmp, index=False, float_format=float_format))
+        return write_file_atomically(target, lambda tmp: df.to_csv(tmp, index=False, float_format=float_format))
     if fmt == "parquet":
-        return _atomically(target, lambda tmp: df.to_parquet(tmp, index=False))
+        return write_file_atomically(target, lambda tmp: df.to_parquet(tmp, index=False))
     if fmt == "xlsx":
         return write_workbook({target.stem: df}, target)
     raise ValueError(f"cannot write {target}: the format {fmt!r} is not one of {', '.join(FORMATS)}")

@@ -26,15 +26,13 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from planner.contract.domain import TABLES, Organisation
 from planner.contract.errors import InputError, Issue
+from planner.contract.paths import check_file_output, write_folder
 from planner.contract.tables import FORMATS, restore_formulas, write_table, write_workbook
 from planner.inputs.checks import build_organisation, validate_frames
 
@@ -287,14 +285,16 @@ def load_dataset(path: str | Path) -> Organisation:
 
 def write_dataset(
     org_or_frames: Organisation | dict[str, pd.DataFrame], path: str | Path, fmt: str | None = None,
-    float_format: str | None = None,
+    float_format: str | None = None, force: bool = False,
 ) -> Path:
     """Write every table to ``path``: a folder of ``<table>.<fmt>`` files, or one workbook if ``path`` ends in .xlsx.
 
     ``fmt`` is "csv" (default), "parquet" or "xlsx" (a workbook per table in a folder). The write is
-    atomic: everything goes to a hidden temporary sibling first and is then moved into place with
-    ``os.replace``, so ``path`` holds either the old or the new dataset in full. An existing folder is
-    replaced as a whole, so it may hold only dataset files (anything else raises FileExistsError).
+    atomic (:func:`planner.contract.paths.write_folder`; a workbook goes to a temporary sibling file
+    and is renamed into place), so ``path`` holds either the old or the new dataset in full. An
+    existing folder is replaced only if it is empty or a dataset the planner wrote (its manifest
+    lists every file in it, unchanged), an existing workbook not at all, unless ``force``; never the
+    organisation's own source. Otherwise OutputRefused (a FileExistsError) names the path.
     ``float_format`` fixes how CSV floats are spelled (planner.contract.tables.write_table).
     """
     path = Path(path)
@@ -302,38 +302,21 @@ def write_dataset(
     fmt = fmt or ("xlsx" if workbook else "csv")
     if fmt not in FORMATS or (workbook and fmt != "xlsx"):
         raise ValueError(f"cannot write {fmt!r} to {path}: use one of {', '.join(FORMATS)} (xlsx for an .xlsx path)")
+    sources = [org_or_frames.source] if isinstance(org_or_frames, Organisation) else []
     if isinstance(org_or_frames, Organisation):
         frames = {name: org_or_frames.table(name) for name in TABLES if org_or_frames.table(name) is not None}
     else:
         frames = dict(org_or_frames)
     if workbook:
+        check_file_output(path, sources, force)
         return write_workbook(frames, path)  # written to a temporary sibling and renamed into place
-    if path.exists():
-        _check_replaceable(path)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    try:
-        new = tmp / "new"
-        new.mkdir()
+    def write(folder: Path) -> None:
         for name, df in frames.items():
-            write_table(df, new / f"{name}.{fmt}", fmt, float_format=float_format)
-        if path.exists():
-            os.replace(path, tmp / "old")  # removed with tmp below
-        os.replace(new, path)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+            write_table(df, folder / f"{name}.{fmt}", fmt, float_format=float_format)
+
+    write_folder(path, "dataset", write, inputs=sources, force=force)
     return path
-
-
-def _check_replaceable(folder: Path) -> None:
-    """Refuse to replace a path that is not a dataset folder, so that no unrelated file is lost."""
-    if not folder.is_dir():
-        raise FileExistsError(f"{folder} exists and is not a folder")
-    foreign = [f.name for f in folder.iterdir() if not (_is_table_file(f) or _is_workbook(f))]
-    if foreign:
-        names = ", ".join(sorted(foreign))
-        raise FileExistsError(f"{folder} holds files that are not dataset tables ({names}); not replacing it")
 
 
 def dataset_fingerprint(org: Organisation) -> str:

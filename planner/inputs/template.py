@@ -29,6 +29,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from planner.contract.domain import TABLES
+from planner.contract.paths import check_file_output
+from planner.contract.tables import write_file_atomically
 from planner.inputs.checks import _field_kind
 
 README = "README"
@@ -167,17 +169,18 @@ def _table_sheet(ws, spec) -> None:
     ws.freeze_panes = "A2"
 
 
-def write_template(path: str | Path) -> Path:
-    """Write the empty template workbook to ``path`` (an .xlsx file; parent folders are created)."""
+def write_template(path: str | Path, force: bool = False) -> Path:
+    """Write the empty template workbook to ``path`` (an .xlsx file; parent folders are created), atomically.
+    An existing file is replaced only with ``force`` (it may be a template someone filled in); a folder
+    never (OutputRefused, see planner.contract.paths.check_file_output)."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ValueError(f"the template is an Excel workbook: give a path ending in .xlsx, not {path.name!r}")
+    check_file_output(path, force=force)
     wb = Workbook()
     readme = wb.active
     readme.title = README
     _readme(readme)
     for name, spec in TABLES.items():
         _table_sheet(wb.create_sheet(name), spec)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return write_file_atomically(path, wb.save)

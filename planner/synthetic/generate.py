@@ -814,9 +814,10 @@ def suggested_budget(frames: Mapping[str, pd.DataFrame], share: float = 0.5) -> 
     return float(round(part / step) * step)
 
 
-def make_sample(out_dir: str | Path = "data/sample") -> Path:
-    """Write the bundled sample dataset (its fixed sizes and seed; floats spelled to 10 significant digits)."""
+def make_sample(out_dir: str | Path = "data/sample", force: bool = False) -> Path:
+    """Write the bundled sample dataset (its fixed sizes and seed; floats spelled to 10 significant digits);
+    ``force`` as in planner.inputs.files.write_dataset."""
     from planner.inputs.files import write_dataset
 
     frames = generate_organisation(SAMPLE_EMPLOYEES, SAMPLE_CRITICAL_ROLES, SAMPLE_INTERVENTIONS, seed=SAMPLE_SEED)
-    return write_dataset(frames, out_dir, float_format="%.10g")
+    return write_dataset(frames, out_dir, float_format="%.10g", force=force)

@@ -1,0 +1,316 @@
+"""Outputs: a folder is replaced only if it is missing, empty or a previous output of the same kind
+(or with --force); never a file, an input or the current folder; names never leave their folder.
+
+Pairs: each refusal (tests/test_hostile.py has the corpus) next to the write that is allowed. The
+CLI solves run on the small org of tests/factories.py with a 2-second limit.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import Result
+from hostile import outputs
+from hostile.dataset import write_scenario, write_valid
+from typer.testing import CliRunner
+
+import planner
+from planner.app_support.files import inside
+from planner.cli import app
+from planner.contract.paths import (MANIFEST, OutputRefused, check_file_output, check_folder_output, check_name,
+                                    write_folder)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(*args) -> Result:
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def one_line(result: Result) -> str:
+    return " ".join(result.output.split())
+
+
+@pytest.fixture
+def scenario(tmp_path) -> Path:
+    return write_scenario(tmp_path, write_valid(tmp_path))
+
+
+def solve(scenario: Path, out, *extra) -> Result:
+    return cli("solve", scenario, "--out", out, "--workspace", scenario.parent / "ws", "-q", "--time-limit", "2", *extra)
+
+
+def fill(text: str):
+    return lambda folder: (folder / "a.txt").write_text(text)
+
+
+# ---- the helper --------------------------------------------------------------------------------
+
+
+def test_a_folder_is_written_with_its_manifest_and_replaced_when_it_is_a_previous_output(tmp_path):
+    out = tmp_path / "out"
+    assert check_folder_output(out, "plan") is None
+    write_folder(out, "plan", fill("one"))
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["kind"] == "plan" and set(manifest["files"]) == {"a.txt"} and manifest["written"]
+
+    replacing = check_folder_output(out, "plan")
+    assert (replacing.kind, replacing.written) == ("plan", manifest["written"])
+    assert str(replacing) == f"replacing the plan in {out}/ written {manifest['written']}"
+    write_folder(out, "plan", fill("two"))
+    assert (out / "a.txt").read_text() == "two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary left
+
+
+def test_an_empty_folder_is_written_and_a_foreign_one_only_with_force(tmp_path):
+    (tmp_path / "empty").mkdir()
+    write_folder(tmp_path / "empty", "dataset", fill("x"))
+    assert (tmp_path / "empty" / "a.txt").exists()
+
+    out = outputs.foreign_folder(tmp_path)
+    with pytest.raises(OutputRefused, match=r"r holds files the planner did not write \(notes.txt\).*--force"):
+        write_folder(out, "dataset", fill("x"))
+    assert (out / "notes.txt").read_text() == "keep me"
+    assert str(check_folder_output(out, "dataset", force=True)).endswith("deleting notes.txt, which the planner did not write")
+    write_folder(out, "dataset", fill("x"), force=True)
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "a.txt"]
+
+
+def test_a_file_the_user_deleted_from_a_previous_output_does_not_stop_the_replace(tmp_path):
+    out = outputs.previous("plan", tmp_path)
+    (out / "kpis.json").unlink()
+    assert check_folder_output(out, "plan").kind == "plan"
+
+
+@pytest.mark.parametrize("build", [outputs.plan_with_a_file_added, outputs.plan_with_a_file_edited,
+                                   outputs.plan_with_a_subfolder, outputs.forged_manifest])
+def test_a_previous_output_the_user_changed_is_not_replaced(tmp_path, build):
+    out = build(tmp_path)
+    with pytest.raises(OutputRefused, match=str(out)):
+        check_folder_output(out, "plan")
+    assert check_folder_output(out, "plan", force=True).kind is None
+
+
+@pytest.mark.parametrize("build", [outputs.existing_file, outputs.symlink_to_foreign_folder, outputs.inside_a_file,
+                                   outputs.around_the_inputs])
+def test_files_links_and_inputs_are_refused_even_with_force(tmp_path, build):
+    (tmp_path / "data").mkdir(exist_ok=True)
+    out = build(tmp_path)
+    with pytest.raises(OutputRefused, match=str(out)):
+        check_folder_output(out, "plan", inputs=[tmp_path / "data"], force=True)
+
+
+@pytest.mark.parametrize("out", [".", "..", "sub/.."])
+def test_the_current_folder_and_those_above_it_are_refused_even_with_force(tmp_path, monkeypatch, out):
+    (tmp_path / "cwd" / "sub").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "cwd")
+    with pytest.raises(OutputRefused, match="is or contains the current folder"):
+        check_folder_output(Path(out), "plan", force=True)
+    assert check_folder_output(Path("sub"), "plan") is None  # a folder below it is fine
+
+
+def test_an_output_beside_or_inside_an_input_is_fine(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    assert check_folder_output(tmp_path / "plan", "plan", inputs=[data]) is None
+    assert check_folder_output(data / "plan", "plan", inputs=[data]) is None
+
+
+def test_a_killed_write_leaves_the_old_folder_and_at_most_a_recognisable_hidden_sibling(tmp_path):
+    out = tmp_path / "out"
+    write_folder(out, "plan", fill("old"))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    killer = ("import os, sys; from pathlib import Path; from planner.contract.paths import write_folder\n"
+              "def write(folder):\n    (folder / 'a.txt').write_text('new')\n    os._exit(9)\n"
+              "write_folder(Path(sys.argv[1]), 'plan', write)\n")
+    done = subprocess.run([sys.executable, "-c", killer, str(out)], cwd=ROOT, env={"PYTHONPATH": str(ROOT)})
+    assert done.returncode == 9
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name != "out")
+    assert len(left) == 1 and left[0].startswith(".out.planner-tmp-"), left
+    write_folder(out, "plan", fill("new"))  # the leftover does not stand in the way
+    assert (out / "a.txt").read_text() == "new"
+
+
+def test_a_failed_write_leaves_the_old_folder_and_no_temporary(tmp_path):
+    out = tmp_path / "out"
+    write_folder(out, "plan", fill("old"))
+
+    def broken(folder: Path) -> None:
+        (folder / "a.txt").write_text("half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_folder(out, "plan", broken)
+    assert (out / "a.txt").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_file_output_is_new_or_forced_never_a_folder_or_an_input(tmp_path):
+    assert check_file_output(tmp_path / "new.csv") is False
+    existing = outputs.existing_file(tmp_path)
+    with pytest.raises(OutputRefused, match="already exists.*--force"):
+        check_file_output(existing)
+    assert check_file_output(existing, force=True) is True
+    with pytest.raises(OutputRefused, match="is a folder"):
+        check_file_output(tmp_path, force=True)
+    with pytest.raises(OutputRefused, match="being read"):
+        check_file_output(existing, inputs=[existing], force=True)
+
+
+# ---- the writers ---------------------------------------------------------------------------------
+
+
+def test_write_dataset_replaces_its_own_output_but_not_the_users_data(tmp_path):
+    folder = write_valid(tmp_path)
+    org = planner.load_dataset(folder)
+    planner.write_dataset(org, tmp_path / "copy")
+    planner.write_dataset(org, tmp_path / "copy", "parquet")  # a previous dataset: replaced
+    assert (tmp_path / "copy" / "employees.parquet").exists()
+    with pytest.raises(OutputRefused, match="being read"):
+        planner.write_dataset(org, tmp_path, force=True)  # the folder holding the source
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "employees.csv").write_text("employee_id\nE1\n")  # the user's own table, no manifest
+    with pytest.raises(OutputRefused, match="mine holds files the planner did not write"):
+        planner.write_dataset(org, tmp_path / "mine")
+    assert (tmp_path / "mine" / "employees.csv").read_text() == "employee_id\nE1\n"
+    book = planner.write_dataset(org, tmp_path / "org.xlsx")
+    with pytest.raises(OutputRefused, match="already exists"):
+        planner.write_dataset(org, book)
+    planner.write_dataset(org, book, force=True)
+
+
+def test_write_plan_never_replaces_its_own_inputs(tmp_path, scenario):
+    org, loaded = planner.load(scenario)
+    plan = planner.solve(loaded.model_copy(update={"solver": loaded.solver.model_copy(update={"time_limit_seconds": 2})}),
+                         org, scenario_file=str(scenario))
+    with pytest.raises(OutputRefused, match="being read"):
+        planner.write_plan(plan, tmp_path / "data", force=True)
+    with pytest.raises(OutputRefused, match="being read"):
+        planner.write_plan(plan, tmp_path, force=True)
+    planner.write_plan(plan, tmp_path / "plan")
+    planner.write_plan(plan, tmp_path / "plan")
+    assert planner.read_plan(tmp_path / "plan").slates == plan.slates
+
+
+# ---- the CLI: refused, then allowed --------------------------------------------------------------
+
+
+def test_solve_refuses_a_folder_of_notes_and_replaces_it_with_force(tmp_path, scenario):
+    out = outputs.foreign_folder(tmp_path)
+    result = solve(scenario, out)
+    assert result.exit_code == 2 and f"{out} holds files the planner did not write (notes.txt)" in one_line(result)
+    assert (out / "notes.txt").read_text() == "keep me" and not (tmp_path / "ws").exists()
+
+    result = solve(scenario, out, "--force")
+    assert result.exit_code == 0, result.output
+    assert f"replacing {out}/ (--force): deleting notes.txt" in one_line(result)
+    assert not (out / "notes.txt").exists() and planner.read_plan(out).has_solution
+
+
+def test_solve_replaces_its_previous_plan_and_says_so(tmp_path, scenario):
+    out = tmp_path / "r"
+    out.mkdir()  # empty: fine
+    first = solve(scenario, out)
+    assert first.exit_code == 0, first.output
+    assert "replacing" not in first.output
+    written = json.loads((out / MANIFEST).read_text())["written"]
+    again = solve(scenario, out)
+    assert again.exit_code == 0, again.output
+    assert f"replacing the plan in {out}/ written {written}" in one_line(again)
+
+
+def test_solve_refuses_a_file_and_the_current_folder_before_saving_anything(tmp_path, scenario, monkeypatch):
+    report = outputs.existing_file(tmp_path)
+    result = solve(scenario, report, "--force")
+    assert result.exit_code == 2 and f"{report} is a file, not a folder" in one_line(result)
+    assert report.read_text() == "keep me"
+    monkeypatch.chdir(tmp_path)
+    result = solve(scenario, ".")
+    assert result.exit_code == 2 and ". is or contains the current folder" in one_line(result)
+    assert not (tmp_path / "ws").exists()
+
+
+def test_solve_without_out_writes_plans_slash_a_safe_scenario_name(tmp_path, scenario, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("solve", scenario, "--no-save", "-q", "--time-limit", "2")
+    assert result.exit_code == 0, result.output
+    assert planner.read_plan(tmp_path / "plans" / "hostile").has_solution
+
+
+def test_generate_replaces_its_own_dataset_but_not_a_foreign_folder(tmp_path):
+    args = ["generate", "--employees", "20", "--critical-roles", "3", "--interventions", "5", "--out"]
+    out = tmp_path / "org"
+    assert cli(*args, out).exit_code == 0
+    again = cli(*args, out, "--seed", "1")
+    assert again.exit_code == 0 and f"replacing the dataset in {out}/ written" in one_line(again)
+    notes = outputs.foreign_folder(tmp_path)
+    result = cli(*args, notes)
+    assert result.exit_code == 2 and f"{notes} holds files the planner did not write (notes.txt)" in one_line(result)
+    assert (notes / "notes.txt").read_text() == "keep me"
+    assert cli(*args, notes, "--force").exit_code == 0 and not (notes / "notes.txt").exists()
+
+
+def test_a_new_output_path_that_looks_like_terminal_markup_is_written_and_shown_as_it_is(tmp_path):
+    out = tmp_path / "[bold]org"
+    result = cli("generate", "--employees", "20", "--critical-roles", "3", "--interventions", "5", "--out", out)
+    assert result.exit_code == 0 and "[bold]" in result.output, result.output
+    assert planner.load_dataset(out).employees.shape[0] == 20
+
+
+def test_template_writes_a_new_workbook_and_replaces_one_only_with_force(tmp_path):
+    book = tmp_path / "org.xlsx"
+    assert cli("template", "--out", book).exit_code == 0
+    book.write_bytes(b"filled in by hand")
+    result = cli("template", "--out", book)
+    assert result.exit_code == 2 and f"{book} already exists" in one_line(result)
+    assert book.read_bytes() == b"filled in by hand"
+    result = cli("template", "--out", book, "--force")
+    assert result.exit_code == 0 and f"replacing {book} (--force)" in one_line(result)
+    assert planner.validate(book)  # a real (empty) workbook again: its empty tables are reported
+
+
+def test_compare_writes_its_tables_as_a_folder_it_may_replace(tmp_path, scenario):
+    plans = [tmp_path / "a", tmp_path / "b"]
+    for out in plans:
+        assert solve(scenario, out, "--no-save").exit_code == 0
+    csv, notes = tmp_path / "cmp", outputs.foreign_folder(tmp_path)
+    for _ in range(2):
+        assert cli("compare", *plans, "--csv", csv, "--json", tmp_path / "new.json", "--force").exit_code == 0
+    assert "replacing the comparison in" in one_line(cli("compare", *plans, "--csv", csv))
+    result = cli("compare", *plans, "--csv", notes)
+    assert result.exit_code == 2 and "holds files the planner did not write (notes.txt)" in one_line(result)
+    result = cli("compare", *plans, "--csv", plans[0], "--force")
+    assert result.exit_code == 2 and "which is being read" in one_line(result)
+    result = cli("compare", *plans, "--json", tmp_path / "new.json")
+    assert result.exit_code == 2 and "already exists" in one_line(result)
+
+
+# ---- names ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("good", ["baseline", "budget-cut", "v1.2_final", "A", "x" * 80])
+def test_good_names_pass(good):
+    assert check_name(good) == good
+
+
+@pytest.mark.parametrize("label", outputs.BAD_NAMES)
+def test_bad_names_are_refused_everywhere_a_name_becomes_a_path(tmp_path, label):
+    bad = outputs.BAD_NAMES[label]
+    with pytest.raises(ValueError, match="invalid scenario name"):
+        check_name(bad, "scenario name")
+    with pytest.raises(ValueError, match="invalid scenario name"):
+        planner.Scenario(name=bad, dataset="<memory>", budget=planner.Budget(total=0))
+    with pytest.raises(ValueError, match="invalid scenario name"):
+        planner.save_frontier(tmp_path / "ws", bad, "budget.total", pd.DataFrame({"value": [0.0]}))
+    with pytest.raises(ValueError, match="invalid dataset name"):
+        inside(tmp_path / "datasets", bad, what="dataset name")  # the app's dataset names
+    assert not list(tmp_path.iterdir())
