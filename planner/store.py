@@ -19,8 +19,8 @@ the commit, so concurrent saves serialise instead of racing for a name, and ``re
 the same lock) can never mistake a save in progress for an orphan. The OS drops the lock when a
 process dies. Readers are never blocked (WAL); lock waits use SQLite's busy timeout plus retries.
 
-Names. A plan name passes :func:`planner.contract.paths.check_name` (1-80 letters, digits, ``-``,
-``_`` or ``.``, starting with a letter or digit); it is the only user text that becomes part of a
+Names. A plan name passes :func:`planner.contract.paths.check_name` (1-80 printable characters
+starting with a letter or digit, no path separator, ``..`` or control character); it is the only user text that becomes part of a
 path here, so nothing can land outside the workspace.
 """
 

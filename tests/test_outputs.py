@@ -297,7 +297,8 @@ def test_compare_writes_its_tables_as_a_folder_it_may_replace(tmp_path, scenario
 # ---- names ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("good", ["baseline", "budget-cut", "v1.2_final", "A", "x" * 80])
+@pytest.mark.parametrize("good", ["baseline", "budget-cut", "v1.2_final", "A", "x" * 80, "CFO retires a year early",
+                                  "Budget cut 20%", "Técnica (2027)"])
 def test_good_names_pass(good):
     assert check_name(good) == good
 

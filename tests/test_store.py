@@ -104,7 +104,7 @@ def test_duplicate_name_and_overwrite(tmp_path, plan):
     assert len(_entries(store)) == 1 and _entries(store) != before  # the old folder is gone
 
 
-@pytest.mark.parametrize("bad", ["../x", "a/b", "a\\b", "", ".", "..", ".hidden", "-x", "x" * 81, "x" * 200, "a b", "ok\n", 42])
+@pytest.mark.parametrize("bad", ["../x", "a/b", "a\\b", "", ".", "..", ".hidden", "-x", "x" * 81, "x" * 200, "a:b", "a?b", "trailing ", "ok\n", 42])
 def test_unsafe_names_are_rejected_and_nothing_escapes(tmp_path, plan, bad):
     store = PlanStore(tmp_path / "ws")
     with pytest.raises(ValueError, match="invalid plan name"):

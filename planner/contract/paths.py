@@ -3,7 +3,8 @@
 **Names.** A scenario name, a plan name in the store, a dataset name in the workspace and a sweep's
 scenario all become part of a path (``plans/<scenario>``, ``workspace/plans/<name>~...``,
 ``workspace/sweeps/<scenario>--....csv``). :func:`check_name` is the one check they all pass: 1-80
-letters, digits, ``-``, ``_`` or ``.``, starting with a letter or digit. Anything else (a path
+printable characters starting with a letter or digit, not ending in a space or ``.``, with no path
+separator or lookalike, no ``..``, no control character and none of ``<>:"|?*``. Anything else (a path
 separator, ``..``, an absolute path, blanks, control characters) is rejected, never rewritten, so
 that a name always means the same file.
 
@@ -28,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -42,7 +42,8 @@ from planner.version import __version__
 MANIFEST = ".planner-output.json"
 TEMPORARY = ".planner-tmp-"  # in the name of the hidden sibling a write works in
 Kind = Literal["plan", "dataset", "comparison"]
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+# Characters a name may not hold: path separators and their lookalikes, and those Windows forbids in file names.
+_NOT_IN_NAMES = set('/\\<>:"|?*') | {"\u2215", "\u2044", "\uff0f", "\uff3c", "\u29f8", "\u29f9"}
 
 
 class OutputRefused(FileExistsError):
@@ -52,10 +53,12 @@ class OutputRefused(FileExistsError):
 def check_name(name: object, what: str = "name") -> str:
     """Return ``name`` if it can safely become part of a file name, else raise ValueError saying why and
     what is allowed. ``what`` names it in the message ('plan name', 'scenario name')."""
-    if isinstance(name, str) and _NAME.fullmatch(name):
+    if (isinstance(name, str) and 1 <= len(name) <= 80 and name[0].isalnum() and not name[-1].isspace()
+            and name[-1] != "." and ".." not in name and all(c.isprintable() and c not in _NOT_IN_NAMES for c in name)):
         return name
-    raise ValueError(f"invalid {what} {name!r}: it becomes a file name, so use 1-80 letters, digits, '-', '_' or '.', "
-                     "starting with a letter or digit (no path separators, '..', spaces or control characters)")
+    raise ValueError(f"invalid {what} {name!r}: it becomes a file name, so use 1-80 printable characters that start "
+                     "with a letter or digit and do not end in a space or '.' (no path separators / \\ or their "
+                     "lookalikes, no '..', no control characters, none of < > : \" | ? *)")
 
 
 @dataclass(frozen=True)

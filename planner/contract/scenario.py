@@ -270,7 +270,8 @@ class Scenario(_Strict):
     """A planning scenario. ``dataset`` is resolved against the scenario file's folder when loaded."""
 
     name: str = Field(description="Scenario name, shown on plans and comparisons and the default plan folder's name "
-                      "(plans/<name>): 1-80 letters, digits, '-', '_' or '.', starting with a letter or digit.")
+                      "(plans/<name>): 1-80 printable characters starting with a letter or digit, no path separators, '..', "
+                      "control characters or any of <>:\"|?* (planner.contract.paths.check_name).")
     description: str = Field(default="", description="What the scenario asks.")
     extends: Optional[str] = Field(
         default=None, description="Base scenario file (relative to this one); its settings and changes come first."
