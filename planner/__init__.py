@@ -20,7 +20,7 @@ from planner.evaluation.report import check_plan, CheckReport
 from planner.contract.domain import Organisation
 from planner.contract.errors import InputError, Issue, PlanningError
 from planner.contract.plan import Kpis, Plan, read_plan, write_plan
-from planner.contract.scenario import Scenario, load_scenario
+from planner.contract.scenario import Scenario, load_scenario, recorded_scenario
 from planner.store import PlanStore
 from planner.inputs.loading import (check_scenario, load, load_dataset, organisation_from_records, scenario_organisation,
                                     validate)
@@ -75,7 +75,7 @@ _ON_FIRST_USE = {
 __all__ = [
     "CheckReport", "Destination", "InputError", "Issue", "Kpis", "Organisation", "Outcome", "Plan", "PlanStore", "PlanningError",
     "Scenario", "SolveRun", "solve_check_save",
-    "check", "check_scenario", "compare", "load", "load_dataset", "load_scenario", "organisation_from_records", "read_plan",
+    "check", "check_scenario", "compare", "load", "load_dataset", "load_scenario", "organisation_from_records", "read_plan", "recorded_scenario",
     "scenario_organisation", "solve", "sweep", "validate", "write_plan",
     *_ON_FIRST_USE,
 ]

@@ -315,3 +315,18 @@ def test_bad_names_are_refused_everywhere_a_name_becomes_a_path(tmp_path, label)
     with pytest.raises(ValueError, match="invalid dataset name"):
         inside(tmp_path / "datasets", bad, what="dataset name")  # the app's dataset names
     assert not list(tmp_path.iterdir())
+
+
+def test_a_plan_recording_a_name_no_longer_allowed_is_an_error_not_a_traceback(tmp_path):
+    # a plan saved by an older version, whose scenario name this version refuses
+    org, scenario = planner.load(ROOT / "scenarios" / "baseline.yaml")
+    plan = planner.solve(scenario, org, method="greedy")
+    settings = {**plan.meta.scenario_settings, "name": "q1/q2"}
+    old = plan.model_copy(update={"meta": plan.meta.model_copy(update={"scenario_settings": settings})})
+    planner.write_plan(old, tmp_path / "old")
+    result = cli("check", str(ROOT / "data" / "sample"), str(tmp_path / "old"))
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert "plan" in result.output and "name" in result.output and "q1/q2" in result.output
+    with pytest.raises(planner.InputError, match="q1/q2"):
+        planner.recorded_scenario(settings, "plan old")
+    assert planner.recorded_scenario(plan.meta.scenario_settings, "plan").name == scenario.name

@@ -10,13 +10,13 @@ import pandas as pd
 from planner.evaluation.replay import PlanContext
 from planner.contract.domain import Organisation
 from planner.contract.plan import Kpis, Plan
-from planner.contract.scenario import Scenario, quarter_label
+from planner.contract.scenario import Scenario, quarter_label, recorded_scenario
 from planner.app_support.labels import KPI_LABELS, MONEY, PERCENT_KPIS, READINESS_LABELS, READINESS_ORDER, THIN_BENCH
 
 
 def plan_scenario(plan: Plan) -> Scenario:
     """The scenario a plan was solved with, as recorded in the plan."""
-    return Scenario.model_validate(plan.meta.scenario_settings)
+    return recorded_scenario(plan.meta.scenario_settings, f"plan {plan.meta.scenario}")
 
 
 def quarter_start(label: str) -> pd.Timestamp:

@@ -75,7 +75,7 @@ def plan_inputs(ref: str, workspace: Path) -> tuple[planner.Plan, planner.Organi
     code 2 and the reason when any of them cannot be had."""
     try:
         plan = find_plan(ref, workspace)
-        scenario = planner.Scenario.model_validate(plan.meta.scenario_settings)
+        scenario = planner.recorded_scenario(plan.meta.scenario_settings, f"plan {ref}")
         return plan, planner.scenario_organisation(scenario), scenario
     except InputError as exc:
         fail_input(exc)

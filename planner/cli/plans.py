@@ -11,8 +11,9 @@ from rich.markup import escape
 from rich.table import Table
 
 import planner
-from planner.cli.common import (EXIT_BAD_INPUT, FORCE, WORKSPACE, app, console, err, fail, find_plan, output_file, output_folder,
-                                plan_inputs, writing)
+from planner.cli.common import (EXIT_BAD_INPUT, FORCE, WORKSPACE, app, console, err, fail, fail_input, find_plan, output_file,
+                                output_folder, plan_inputs, writing)
+from planner import InputError
 from planner.cli.render import money, render, summary
 
 
@@ -40,7 +41,10 @@ def plans_show(name: str, workspace: Path = WORKSPACE) -> None:
         plan = planner.PlanStore(workspace).load(name)
     except KeyError as exc:
         fail(exc.args[0])
-    scenario = planner.Scenario.model_validate(plan.meta.scenario_settings)
+    try:
+        scenario = planner.recorded_scenario(plan.meta.scenario_settings, f"plan {name}")
+    except InputError as exc:
+        fail_input(exc)
     console.print(summary(plan, scenario))
     table = Table(title="Slates")
     for col in ("role", "rank", "successor", "ready", "readiness"):

@@ -172,7 +172,7 @@ def check(
         if data_or_scenario.suffix.lower() in (".yaml", ".yml"):
             org, scenario = planner.load(data_or_scenario)
         else:
-            scenario = planner.Scenario.model_validate({**plan.meta.scenario_settings, "dataset": str(data_or_scenario)})
+            scenario = planner.recorded_scenario(plan.meta.scenario_settings, f"plan {plan_dir}", dataset=str(data_or_scenario))
             org = planner.scenario_organisation(scenario, planner.load_dataset(data_or_scenario))
     except InputError as exc:
         fail_input(exc)

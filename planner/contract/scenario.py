@@ -393,6 +393,16 @@ def load_scenario(path: str | Path) -> Scenario:
     return scenario
 
 
+def recorded_scenario(settings: dict, where: str, **overrides) -> Scenario:
+    """The scenario a plan records (``plan.meta.scenario_settings``, with ``overrides``). A plan saved by
+    an older version may hold settings this one refuses (a name that is no longer allowed, say): that
+    is an InputError naming ``where`` (the plan) and the setting, not a traceback."""
+    try:
+        return Scenario.model_validate({**settings, **overrides})
+    except ValidationError as exc:
+        raise InputError(_issues(exc, {}, default=f"{where} (the scenario it records)")) from None
+
+
 def _issues(exc: ValidationError, origins: dict[str, list[tuple[str, int]]], default: str) -> list[Issue]:
     issues = []
     for err in exc.errors():
