@@ -70,12 +70,14 @@ _ON_FIRST_USE = {
     "parse_range": ("planner.analyses.frontier", "parse_range"),
     "save_frontier": ("planner.analyses.frontier", "save_frontier"),
     "load_frontiers": ("planner.analyses.frontier", "load_frontiers"),
+    "input_fingerprint": ("planner.inputs.files", "input_fingerprint"),
 }
 
 __all__ = [
     "CheckReport", "Destination", "InputError", "Issue", "Kpis", "Organisation", "Outcome", "Plan", "PlanStore", "PlanningError",
     "Scenario", "SolveRun", "solve_check_save",
-    "check", "check_scenario", "compare", "load", "load_dataset", "load_scenario", "organisation_from_records", "read_plan", "recorded_scenario",
+    "check", "check_scenario", "compare", "load", "load_dataset", "load_scenario", "organisation_from_records", "read_plan",
+    "recorded_scenario",
     "scenario_organisation", "solve", "sweep", "validate", "write_plan",
     *_ON_FIRST_USE,
 ]

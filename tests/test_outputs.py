@@ -330,3 +330,55 @@ def test_a_plan_recording_a_name_no_longer_allowed_is_an_error_not_a_traceback(t
     with pytest.raises(planner.InputError, match="q1/q2"):
         planner.recorded_scenario(settings, "plan old")
     assert planner.recorded_scenario(plan.meta.scenario_settings, "plan").name == scenario.name
+
+
+@pytest.fixture(scope="module")
+def greedy_plan(tmp_path_factory) -> Path:
+    """The sample's readiness-ranking plan, written once: the checker's input for the tests below."""
+    out = tmp_path_factory.mktemp("greedy") / "plan"
+    org, scenario = planner.load(ROOT / "scenarios" / "baseline.yaml")
+    planner.write_plan(planner.solve(scenario, org, method="greedy"), out)
+    return out
+
+
+def _edit_plan_json(folder: Path, edit) -> None:
+    meta = json.loads((folder / "plan.json").read_text())
+    edit(meta)
+    (folder / "plan.json").write_text(json.dumps(meta))
+
+
+def test_check_accepts_the_plan_with_its_own_inputs_and_other_solver_settings(greedy_plan, tmp_path):
+    assert "Plan OK" in cli("check", ROOT / "data" / "sample", greedy_plan).output
+    scenario = tmp_path / "s.yaml"  # the same problem, searched for differently: still these inputs
+    scenario.write_text((ROOT / "scenarios" / "baseline.yaml").read_text().replace("time_limit_seconds: 20", "time_limit_seconds: 3")
+                        .replace("../data/sample", str(ROOT / "data" / "sample")))
+    assert cli("check", scenario, greedy_plan).exit_code == 0
+
+
+@pytest.mark.parametrize("where, edit", [
+    ("budget raised in plan.json", lambda m: m["scenario_settings"]["budget"].update(total=10_000_000)),
+    ("policy relaxed in plan.json", lambda m: m["scenario_settings"]["policy"].update(max_slates_per_employee=9)),
+    ("fingerprint forged", lambda m: m.update(input_fingerprint="0" * 64)),
+])
+def test_check_refuses_a_plan_not_made_from_these_inputs(greedy_plan, tmp_path, where, edit):
+    import shutil
+
+    plan = tmp_path / "plan"
+    shutil.copytree(greedy_plan, plan)
+    _edit_plan_json(plan, edit)
+    result = cli("check", ROOT / "data" / "sample", plan)
+    assert result.exit_code == 1 and "not made from these inputs" in one_line(result), (where, result.output)
+    assert "Plan OK" not in result.output
+    assert cli("check", ROOT / "data" / "sample", plan, "--any-inputs").exit_code in (0, 1)  # checked, whatever it finds
+
+
+def test_check_prints_the_rule_of_each_violation(greedy_plan, tmp_path):
+    import shutil
+
+    plan = tmp_path / "plan"
+    shutil.copytree(greedy_plan, plan)
+    slates = pd.read_csv(plan / "slates.csv", dtype=str)
+    slates.assign(employee_id="E00001").to_csv(plan / "slates.csv", index=False)  # one person on every slate
+    result = cli("check", ROOT / "data" / "sample", plan)
+    assert result.exit_code == 1
+    assert "[max_slates]" in result.output or "[slate_structure]" in result.output, result.output

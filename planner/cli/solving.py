@@ -161,8 +161,15 @@ def sweep(
 def check(
     data_or_scenario: Path = typer.Argument(..., help="The dataset folder/workbook or the scenario file the plan was made from."),
     plan_dir: Path = typer.Argument(..., help="Plan folder written by 'planner solve'."),
+    any_inputs: bool = typer.Option(False, "--any-inputs", help="Check the plan even if it was not made from these "
+                                    "inputs (its recorded fingerprint differs)."),
 ) -> None:
-    """Re-check a plan against every hard rule and recompute its KPIs, without the solver."""
+    """Re-check a plan against every hard rule and recompute its KPIs, without the solver.
+
+    The plan must have been made from these inputs: the tables and the scenario's problem settings
+    (everything but its name, description, dataset path and solver settings) must give the
+    fingerprint the plan records, so an edited plan.json cannot pass with the settings it brings
+    along. A mismatch fails the check (exit 1) unless ``--any-inputs``."""
     try:
         plan = planner.read_plan(plan_dir)
     except (FileNotFoundError, ValueError) as exc:
@@ -176,11 +183,17 @@ def check(
             org = planner.scenario_organisation(scenario, planner.load_dataset(data_or_scenario))
     except InputError as exc:
         fail_input(exc)
+    if not any_inputs and planner.input_fingerprint(org, scenario) != plan.meta.input_fingerprint:
+        console.print(f"[red]Plan check failed:[/red] the plan was not made from these inputs: {escape(str(data_or_scenario))} "
+                      "and the scenario settings give another fingerprint than the plan records (the data or the "
+                      "problem settings changed since the solve, or plan.json was edited). Pass --any-inputs to check "
+                      "it against them anyway.")
+        raise typer.Exit(EXIT_CHECK_FAILED)
     report = planner.check(org, scenario, plan)
     for v in report.violations:
-        console.print(f"[red]violation[/red] {v}")
+        console.print(f"[red]violation[/red] {escape(str(v))}")
     for m in report.mismatches:
-        console.print(f"[red]mismatch[/red] {m}")
+        console.print(f"[red]mismatch[/red] {escape(str(m))}")
     if not report.ok:
         console.print(f"[red]Plan check failed:[/red] {len(report.violations)} violation(s), {len(report.mismatches)} mismatch(es).")
         raise typer.Exit(EXIT_CHECK_FAILED)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -333,3 +334,13 @@ def dataset_fingerprint(org: Organisation) -> str:
         digest.update(f"# {name}\n".encode())
         digest.update(df.to_csv(index=False, lineterminator="\n").encode())
     return digest.hexdigest()
+
+
+def input_fingerprint(org: Organisation, scenario) -> str:
+    """SHA-256 of what defines the problem: the tables (:func:`dataset_fingerprint`) and the scenario's
+    settings other than its name, description, dataset path and solver settings, which change how a
+    plan is searched for, not which plans are valid or what they cost. ``planner check`` compares it
+    with the plan's own."""
+    settings = scenario.model_dump(exclude={"dataset", "name", "description", "solver"})
+    payload = dataset_fingerprint(org) + json.dumps(settings, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()

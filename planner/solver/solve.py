@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 import time
 from contextlib import contextmanager
@@ -19,7 +17,7 @@ from planner.evaluation.replay import decision_changes
 from planner.evaluation.parts import MONEY_PARTS, money_of
 from planner.evaluation.report import check_plan, evaluate
 from planner.contract.domain import Organisation
-from planner.inputs.files import dataset_fingerprint
+from planner.inputs.files import input_fingerprint
 from planner.heuristics.bound import lp_bound, money_bound, price_pool, shortlist
 from planner.solver.build import build_model
 from planner.problem.candidates import candidate_table
@@ -31,13 +29,6 @@ from planner.problem.scoring import OBJECTIVE_SCALE, effective_need, has_tie_bre
 from planner.version import __version__
 from planner.solver.conflicts import conflict_core, explain_conflict, why_unbuildable
 from planner.solver.search import ProgressFn, Watcher, relative_gap, solver_parameters
-
-
-def input_fingerprint(org: Organisation, scenario: Scenario) -> str:
-    """SHA-256 of the dataset's tables and the scenario's settings (its dataset path excluded)."""
-    settings = scenario.model_dump(exclude={"dataset"})
-    payload = dataset_fingerprint(org) + json.dumps(settings, sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _target_roles(problem, slates: list[tuple[str, str, int]], starts: list[tuple[str, str, int]]) -> dict[tuple[str, str], str]:
