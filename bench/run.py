@@ -575,9 +575,10 @@ def main(argv: Optional[list[str]] = None) -> int:
                         "default 1); the sample S always runs its one seed")
     parser.add_argument("--out", help="Markdown file to write (default bench/results/<date>.md)")
     parser.add_argument("--time-limit", help="CP-SAT search limit in seconds: one number for every size, or per size "
-                        "like 'S=2,M=10'. Defaults: S 2, M 10, L 20, XL 60 minus the time already spent")
+                        "like 'S=2,M=10'. Defaults: the size's time target (S 2, SH 10, M 10, L 60; XL 120 less its load and "
+                        "1 s for the write)")
     parser.add_argument("--gap-limit", type=float, default=None,
-                        help="CP-SAT relative_gap_limit (default: the size's target gap: S 0, M/L 0.005, XL 0.01)")
+                        help="CP-SAT relative_gap_limit (default: the size's target gap: S 0, SH 0.005, M/L 0.01, XL 0.02)")
     parser.add_argument("--deterministic", action=argparse.BooleanOptionalAction, default=False,
                         help="CP-SAT deterministic interleaved workers (default: free-running, since speed is the point)")
     parser.add_argument("--workers", type=int, default=8, help="CP-SAT workers (default 8, the planner's default)")
