@@ -35,7 +35,7 @@ import pytest
 import yaml
 from click.testing import Result
 from factories import base_tables, make_scenario
-from hostile import junk, outputs
+from hostile import junk, outputs, scenarios
 from hostile.dataset import edit_csv, frames, header_only, read_csv, set_cell, write_scenario, write_valid
 from typer.testing import CliRunner
 
@@ -555,3 +555,17 @@ def test_hostile_plan_name_is_refused_before_solving(tmp_path, label):
 def test_the_name_corpus_covers_the_promised_kinds():
     kinds = ["parent folder", "absolute path", "path separator", "only dots", "empty", "blank", "control character"]
     assert set(kinds) <= set(outputs.BAD_NAMES)
+
+
+@pytest.mark.parametrize("name", sorted(scenarios.YAML_CASES))
+def test_hostile_scenario_file_is_refused_with_its_reason(tmp_path, name):
+    build, text = scenarios.YAML_CASES[name]
+    path = write_scenario(tmp_path, write_valid(tmp_path))
+    path.write_text(build(path.read_text()))
+    with pytest.raises(InputError, match="scenario.yaml") as exc:
+        planner.load(path)
+    assert text in str(exc.value), str(exc.value)
+    for command in (["validate", path], ["solve", path, "--no-save", "-q"]):
+        result = CliRunner().invoke(app, [str(c) for c in command])
+        assert result.exit_code == 2 and text in " ".join(result.output.split()), (command, result.output)
+        assert "Traceback" not in result.output and not isinstance(result.exception, (MemoryError, RecursionError))

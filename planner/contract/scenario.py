@@ -334,15 +334,62 @@ _LIST_KEYS = ("changes", "pins", "vetoes", "locks")
 _SETTINGS_CHANGES = {"budget", "policy", "weights"}
 
 
+# Bounds on a scenario file: what a planner writes is a few KB, a few levels deep, with few repeats.
+MAX_YAML_BYTES = 1_000_000
+MAX_YAML_DEPTH = 30
+MAX_YAML_NODES = 200_000  # values once every alias is expanded: an alias bomb passes the first two bounds
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, with a repeated key in one mapping an error instead of the last one winning."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is repeated", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _expanded_size(data, limit: int, depth_limit: int) -> None:
+    """Raise ValueError when ``data`` is nested deeper than ``depth_limit`` or holds more than ``limit``
+    values once aliases are expanded (a shared list counts every time it is reached)."""
+    count, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > limit:
+            raise ValueError(f"it expands to more than {limit:,} values (repeated aliases?)")
+        if depth > depth_limit:
+            raise ValueError(f"it is nested more than {depth_limit} levels deep")
+        if isinstance(value, dict):
+            stack += [(v, depth + 1) for v in value.values()] + [(k, depth + 1) for k in value]
+        elif isinstance(value, list):
+            stack += [(v, depth + 1) for v in value]
+
+
 def _read_yaml(path: Path) -> dict:
+    """A scenario file's settings, read within the bounds above, with repeated keys an error."""
+    def refuse(message: str) -> InputError:
+        return InputError([Issue(table="scenario", file=str(path), message=message)])
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if path.is_file() and path.stat().st_size > MAX_YAML_BYTES:
+            raise refuse(f"is larger than {MAX_YAML_BYTES // 1_000_000} MB: a scenario file is a few KB of settings")
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 - a SafeLoader
+        _expanded_size(data, MAX_YAML_NODES, MAX_YAML_DEPTH)
     except FileNotFoundError:
-        raise InputError([Issue(table="scenario", file=str(path), message="file not found")]) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError([Issue(table="scenario", file=str(path), message=f"cannot be read as YAML: {exc}")]) from None
+        raise refuse("file not found") from None
+    except RecursionError:
+        raise refuse(f"cannot be read as YAML: it is nested more than {MAX_YAML_DEPTH} levels deep") from None
+    except ValueError as exc:  # the bounds (UnicodeDecodeError is one too)
+        raise refuse(f"cannot be read as {'UTF-8 text' if isinstance(exc, UnicodeDecodeError) else 'a scenario'}: {exc}") from None
+    except (OSError, yaml.YAMLError) as exc:
+        raise refuse(f"cannot be read as YAML: {exc}") from None
     if not isinstance(data, dict):
-        raise InputError([Issue(table="scenario", file=str(path), message="must be a YAML mapping of settings")])
+        raise refuse("must be a YAML mapping of settings")
     return data
 
 
