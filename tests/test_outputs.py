@@ -382,3 +382,12 @@ def test_check_prints_the_rule_of_each_violation(greedy_plan, tmp_path):
     result = cli("check", ROOT / "data" / "sample", plan)
     assert result.exit_code == 1
     assert "[max_slates]" in result.output or "[slate_structure]" in result.output, result.output
+
+
+@pytest.mark.parametrize("option, value", [("--time-limit", "-1"), ("--time-limit", "0"), ("--workers", "0"), ("--time-limit", "nan")])
+def test_a_bad_command_line_override_is_refused_like_a_bad_setting(tmp_path, option, value):
+    result = cli("solve", ROOT / "scenarios" / "baseline.yaml", "--no-save", "--out", tmp_path / "p", "-q", option, value)
+    assert result.exit_code == 2 and option in result.output, result.output
+    assert "bug" not in result.output and not (tmp_path / "p").exists()
+    swept = cli("sweep", ROOT / "scenarios" / "baseline.yaml", "--budget", "0,1000", "--workspace", tmp_path / "ws", "--time-limit", "-1")
+    assert swept.exit_code == 2 and "--time-limit" in swept.output, swept.output

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn, Optional
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
@@ -105,6 +106,25 @@ def print_issues(issues: list[Issue]) -> None:
     for i in issues:
         colour = "red" if i.severity == "error" else "yellow"
         err.print(f"[{colour}]{i.severity}[/{colour}] {escape(str(i))}", soft_wrap=True, highlight=False)
+
+
+_OPTION_OF = {"time_limit_seconds": "--time-limit", "num_workers": "--workers", "random_seed": "--seed"}
+
+
+def with_solver(scenario: planner.Scenario, **overrides) -> planner.Scenario:
+    """``scenario`` with command-line overrides of its solver settings (those not None), validated as
+    the scenario file's own values are: a bad one exits with code 2 naming the option."""
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if not overrides:
+        return scenario
+    config = type(scenario.solver)
+    try:
+        solver = config.model_validate({**scenario.solver.model_dump(), **overrides})
+    except ValidationError as exc:
+        problems = [f"{_OPTION_OF.get(str(e['loc'][0]), e['loc'][0])} {overrides.get(e['loc'][0])!r}: {e['msg'].lower()}"
+                    for e in exc.errors()]
+        fail("; ".join(problems))
+    return scenario.model_copy(update={"solver": solver})
 
 
 def fail_input(exc: InputError) -> None:

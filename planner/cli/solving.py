@@ -15,7 +15,7 @@ import planner
 from planner import InputError
 from planner.cli.common import (EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INFEASIBLE, EXIT_NO_PLAN, FORCE, WORKSPACE, Format,
                                 Method, app, console, err, fail, fail_input, find_plan, output_file, output_folder, print_issues,
-                                writing)
+                                with_solver, writing)
 from planner.cli.render import money, progress_table, render, summary
 
 WRITE_RESERVE = 0.3  # seconds kept for checking, saving and writing the plan after the solve
@@ -76,9 +76,7 @@ def solve(
         fail_input(exc)
     except (ValueError, KeyError, FileNotFoundError) as exc:
         fail(str(exc))
-    overrides = {k: v for k, v in dict(time_limit_seconds=time_limit, num_workers=workers, random_seed=seed).items() if v is not None}
-    if overrides:
-        scenario = scenario.model_copy(update={"solver": scenario.solver.model_copy(update=overrides)})
+    scenario = with_solver(scenario, time_limit_seconds=time_limit, num_workers=workers, random_seed=seed)
 
     out = out or (Path("plans") / scenario.name if not save else None)
     if out is not None:
@@ -132,8 +130,7 @@ def sweep(
         fail(str(exc))
     if out is not None:
         output_file(out, [scenario_file, scenario.dataset, workspace], force)
-    if time_limit is not None:
-        scenario = scenario.model_copy(update={"solver": scenario.solver.model_copy(update={"time_limit_seconds": time_limit})})
+    scenario = with_solver(scenario, time_limit_seconds=time_limit)
     with Progress(TextColumn("sweeping {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, disable=not console.is_terminal) as bar:
         task = bar.add_task(path, total=len(values))
