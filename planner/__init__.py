@@ -21,7 +21,7 @@ from planner.contract.domain import Organisation
 from planner.contract.errors import InputError, Issue, PlanningError
 from planner.contract.plan import Kpis, Plan, read_plan, write_plan
 from planner.contract.scenario import Scenario, load_scenario, recorded_scenario
-from planner.store import PlanStore
+from planner.store import PlanStore, StoreError
 from planner.inputs.loading import (check_scenario, load, load_dataset, organisation_from_records, scenario_organisation,
                                     validate)
 from planner.workflow import Destination, Outcome, SolveRun, solve, solve_check_save
@@ -75,6 +75,7 @@ _ON_FIRST_USE = {
 
 __all__ = [
     "CheckReport", "Destination", "InputError", "Issue", "Kpis", "Organisation", "Outcome", "Plan", "PlanStore", "PlanningError",
+    "StoreError",
     "Scenario", "SolveRun", "solve_check_save",
     "check", "check_scenario", "compare", "load", "load_dataset", "load_scenario", "organisation_from_records", "read_plan",
     "recorded_scenario",

@@ -45,7 +45,24 @@ import pandas as pd
 from planner.contract.paths import check_name
 from planner.contract.plan import Plan, read_plan, write_plan
 
-_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}~[0-9a-f]{12}")
+_TOKEN = re.compile(r"~[0-9a-f]{12}")
+
+
+def _plain_folder(folder: str) -> bool:
+    """A plan folder's name as :meth:`PlanStore.save` makes it: a valid plan name, ``~`` and a token."""
+    name, token = folder[:-13], folder[-13:]
+    if not _TOKEN.fullmatch(token):
+        return False
+    try:
+        check_name(name)
+    except ValueError:
+        return False
+    return True
+
+
+class StoreError(ValueError):
+    """The workspace's catalogue cannot be used (not a SQLite database, or damaged): a message naming
+    the file and what to do, for the CLI and the app to show as an input error."""
 _KPI_COLUMNS = ["status", "coverage", "covered_roles", "critical_roles", "training_cost", "total_cost", "gap", "objective"]
 LIST_COLUMNS = ["name", "scenario", "fingerprint", "created", *_KPI_COLUMNS]
 _BUSY_TIMEOUT_S = 10.0
@@ -206,7 +223,17 @@ class PlanStore:
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self._db, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
-        con.execute("PRAGMA synchronous=FULL")
+        try:
+            con.execute("PRAGMA synchronous=FULL")
+            con.execute("PRAGMA schema_version").fetchone()  # reads the header: a file that is no database fails here
+        except sqlite3.DatabaseError as exc:
+            con.close()
+            if isinstance(exc, sqlite3.OperationalError) and any(w in str(exc) for w in ("locked", "busy")):
+                raise
+            raise StoreError(f"the workspace's catalogue {self._db} cannot be read ({exc}): it is damaged or is not the "
+                             f"planner's. Restore it from a backup, or move the whole workspace aside and start a new "
+                             f"one (each folder in {self._plans} is still a plan folder that commands taking a plan "
+                             f"folder can read); nothing in it was changed") from None
         return con
 
     @contextmanager
@@ -234,7 +261,7 @@ class PlanStore:
     def _lookup(con: sqlite3.Connection, name: str) -> str | None:
         """The folder of ``name`` (checked to be a plain folder name), or None if there is no such plan."""
         row = con.execute("SELECT folder FROM plans WHERE name = ?", (name,)).fetchone()
-        if row and not _FOLDER.fullmatch(row[0]):
+        if row and not _plain_folder(row[0]):
             raise ValueError(f"catalogue entry for {name!r} names an invalid folder {row[0]!r}")
         return row[0] if row else None
 

@@ -391,3 +391,61 @@ def test_a_bad_command_line_override_is_refused_like_a_bad_setting(tmp_path, opt
     assert "bug" not in result.output and not (tmp_path / "p").exists()
     swept = cli("sweep", ROOT / "scenarios" / "baseline.yaml", "--budget", "0,1000", "--workspace", tmp_path / "ws", "--time-limit", "-1")
     assert swept.exit_code == 2 and "--time-limit" in swept.output, swept.output
+
+
+def _baseline_with(tmp_path, **replace) -> Path:
+    text = (ROOT / "scenarios" / "baseline.yaml").read_text().replace("../data/sample", str(ROOT / "data" / "sample"))
+    for old, new in replace.items():
+        text = text.replace(old, new)
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("total", [".inf", "-.inf", ".nan"])
+def test_a_budget_that_is_not_a_finite_number_is_an_input_error(tmp_path, total):
+    path = _baseline_with(tmp_path, **{"total: 83000": f"total: {total}"})
+    for command in (["validate", path], ["solve", path, "--no-save", "--method", "greedy", "-q"]):
+        result = cli(*command)
+        assert result.exit_code == 2 and "budget.total" in result.output, result.output
+
+
+@pytest.mark.parametrize("under", [False, True])
+def test_a_file_given_as_the_workspace_is_refused(tmp_path, under):
+    (tmp_path / "f.txt").write_text("mine")
+    workspace = tmp_path / "f.txt" / "ws" if under else tmp_path / "f.txt"
+    for command in (["plans", "list"], ["solve", ROOT / "scenarios" / "baseline.yaml", "--method", "greedy", "-q"]):
+        result = cli(*command, "--workspace", workspace)
+        assert result.exit_code == 2 and "give a folder for the workspace" in one_line(result), result.output
+    assert (tmp_path / "f.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("damage", [b"garbage", b"", b"SQLite format 3\x00" + b"\xff" * 200])
+def test_a_damaged_catalogue_is_an_error_that_changes_nothing(tmp_path, damage):
+    ws = tmp_path / "ws"
+    planner.PlanStore(ws).save(planner.solve(*reversed(planner.load(ROOT / "scenarios" / "baseline.yaml")), method="greedy"), "kept")
+    folders = sorted(p.name for p in (ws / "plans").iterdir())
+    (ws / "catalogue.sqlite").write_bytes(damage) if damage else (ws / "catalogue.sqlite").write_bytes(b"\x00" * 4096)
+    for command in (["plans", "list"], ["plans", "show", "kept"], ["plans", "recover"],
+                    ["solve", ROOT / "scenarios" / "baseline.yaml", "--method", "greedy", "-q"]):
+        result = cli(*command, "--workspace", ws)
+        assert result.exit_code == 2 and "catalogue" in result.output and "cannot be read" in one_line(result), (command, result.output)
+    assert sorted(p.name for p in (ws / "plans").iterdir()) == folders  # recover deleted nothing
+
+
+def test_plans_recover_removes_a_killed_saves_leftovers_only(tmp_path):
+    ws = tmp_path / "ws"
+    store = planner.PlanStore(ws)
+    store.save(planner.solve(*reversed(planner.load(ROOT / "scenarios" / "baseline.yaml")), method="greedy"), "CFO retires early")
+    (ws / "plans" / "half~0123456789ab").mkdir()  # what a save killed midway leaves
+    result = cli("plans", "recover", "--workspace", ws)
+    assert result.exit_code == 0 and "removed plans/half~0123456789ab" in result.output
+    assert store.list()["name"].tolist() == ["CFO retires early"] and store.load("CFO retires early").has_solution
+    assert "Nothing to recover" in cli("plans", "recover", "--workspace", ws).output
+
+
+def test_replacing_a_saved_plan_says_which(tmp_path):
+    args = ["solve", ROOT / "scenarios" / "baseline.yaml", "--method", "greedy", "--workspace", tmp_path / "ws", "--name", "mine"]
+    assert "replacing the saved plan" not in one_line(cli(*args))
+    again = cli(*args)
+    assert again.exit_code == 0 and "replacing the saved plan mine" in one_line(again), again.output

@@ -26,7 +26,15 @@ console = Console()
 err = Console(stderr=True)
 
 EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_PLAN = 1, 2, 3, 4
-WORKSPACE = typer.Option(Path("workspace"), "--workspace", help="Workspace folder holding the plan store.")
+def _workspace_folder(path: Path) -> Path:
+    """The --workspace option: a folder (made when first needed), never an existing file."""
+    if path.exists() and not path.is_dir() or any(p.exists() and not p.is_dir() for p in path.parents):
+        raise typer.BadParameter(f"{path} is a file, or lies under one: give a folder for the workspace")
+    return path
+
+
+WORKSPACE = typer.Option(Path("workspace"), "--workspace", help="Workspace folder holding the plan store.",
+                         callback=_workspace_folder)
 
 
 def fail(message: str) -> NoReturn:
@@ -84,11 +92,19 @@ def plan_inputs(ref: str, workspace: Path) -> tuple[planner.Plan, planner.Organi
         fail(str(exc))
 
 
+def open_store(workspace: Path) -> planner.PlanStore:
+    """The workspace's plan store; a catalogue that cannot be read exits with code 2 and says what to do."""
+    try:
+        return planner.PlanStore(workspace)
+    except planner.StoreError as exc:
+        fail(str(exc))
+
+
 def find_plan(ref: str, workspace: Path) -> planner.Plan:
     """A plan by folder path, or by name in the workspace's store."""
     if Path(ref).is_dir():
         return planner.read_plan(ref)
-    return planner.PlanStore(workspace).load(ref)
+    return open_store(workspace).load(ref)
 
 
 class Method(str, Enum):

@@ -11,25 +11,25 @@ from rich.markup import escape
 from rich.table import Table
 
 import planner
-from planner.cli.common import (EXIT_BAD_INPUT, FORCE, WORKSPACE, app, console, err, fail, fail_input, find_plan, output_file,
-                                output_folder, plan_inputs, writing)
+from planner.cli.common import (EXIT_BAD_INPUT, FORCE, WORKSPACE, app, console, err, fail, fail_input, find_plan, open_store,
+                                output_file, output_folder, plan_inputs, writing)
 from planner import InputError
 from planner.cli.render import money, render, summary
 
 
-plans_app = typer.Typer(help="List, show and delete the plans saved in a workspace.", no_args_is_help=True)
+plans_app = typer.Typer(help="List, show, delete and recover the plans saved in a workspace.", no_args_is_help=True)
 app.add_typer(plans_app, name="plans")
 
 
 @plans_app.command("list")
 def plans_list(workspace: Path = WORKSPACE) -> None:
     """List saved plans, newest first."""
-    listing = planner.PlanStore(workspace).list()
+    listing = open_store(workspace).list()
     table = Table(title=f"Plans in {workspace}")
     for col in ("name", "scenario", "created", "status", "covered", "training", "total cost", "gap"):
         table.add_column(col)
     for r in listing.itertuples(index=False):
-        table.add_row(r.name, r.scenario, r.created, r.status, f"{r.covered_roles}/{r.critical_roles}",
+        table.add_row(escape(r.name), escape(r.scenario), r.created, r.status, f"{r.covered_roles}/{r.critical_roles}",
                       money(r.training_cost), money(r.total_cost), "-" if pd.isna(r.gap) else f"{r.gap:.2%}")
     console.print(table)
 
@@ -38,7 +38,7 @@ def plans_list(workspace: Path = WORKSPACE) -> None:
 def plans_show(name: str, workspace: Path = WORKSPACE) -> None:
     """Show one saved plan: its KPIs and slates."""
     try:
-        plan = planner.PlanStore(workspace).load(name)
+        plan = open_store(workspace).load(name)
     except KeyError as exc:
         fail(exc.args[0])
     try:
@@ -58,10 +58,22 @@ def plans_show(name: str, workspace: Path = WORKSPACE) -> None:
 def plans_delete(name: str, workspace: Path = WORKSPACE) -> None:
     """Delete a saved plan."""
     try:
-        planner.PlanStore(workspace).delete(name)
+        open_store(workspace).delete(name)
     except KeyError as exc:
         fail(exc.args[0])
-    console.print(f"Deleted {name}.")
+    console.print(f"Deleted {escape(name)}.")
+
+
+@plans_app.command("recover")
+def plans_recover(workspace: Path = WORKSPACE) -> None:
+    """Remove what saves and deletes killed midway left behind: plan folders no catalogue row points to
+    (a save is committed by its row, so such a folder was never saved) and the trash. Saved plans are
+    never touched."""
+    removed = open_store(workspace).recover()
+    for path in removed:
+        console.print(f"removed {escape(path)}")
+    console.print(f"Recovered {escape(str(workspace))}: {len(removed)} leftover(s) removed." if removed
+                  else f"Nothing to recover in {escape(str(workspace))}.")
 
 
 @app.command()

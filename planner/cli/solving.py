@@ -14,8 +14,8 @@ from rich.table import Table
 import planner
 from planner import InputError
 from planner.cli.common import (EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INFEASIBLE, EXIT_NO_PLAN, FORCE, WORKSPACE, Format,
-                                Method, app, console, err, fail, fail_input, find_plan, output_file, output_folder, print_issues,
-                                with_solver, writing)
+                                Method, app, console, err, fail, fail_input, find_plan, open_store, output_file, output_folder,
+                                print_issues, with_solver, writing)
 from planner.cli.render import money, progress_table, render, summary
 
 WRITE_RESERVE = 0.3  # seconds kept for checking, saving and writing the plan after the solve
@@ -82,6 +82,11 @@ def solve(
     if out is not None:
         output_folder(out, "plan", [scenario_file, scenario.dataset, workspace,
                                     baseline if baseline and Path(baseline).is_dir() else None], force)
+    if save:  # a catalogue that cannot be read stops the solve before it runs, not after
+        listing = open_store(workspace).list()
+        replaced = listing[listing["name"] == name] if name is not None else listing.iloc[0:0]
+        for r in replaced.itertuples(index=False):
+            console.print(f"replacing the saved plan {escape(name)} (scenario {escape(r.scenario)}, created {r.created})")
     to = planner.Destination(workspace=workspace if save else None, name=name, overwrite=name is not None, out=out,
                              fmt=fmt.value, force=force)
     deadline = began + scenario.solver.time_limit_seconds - WRITE_RESERVE

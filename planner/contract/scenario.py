@@ -27,7 +27,10 @@ def quarter_label(start: str, q: int) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Every scenario model: unknown keys are errors, and so are infinite or NaN numbers (a budget of
+    .inf is not 'no limit', it is a typo; a large finite budget is)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Budget(_Strict):
