@@ -222,11 +222,41 @@ def test_lock_keeps_a_booked_intervention():
     assert ("E-BEN", "I-FOUND", 3) in {(a.employee_id, a.intervention_id, a.start_quarter) for a in plan.learning}
 
 
-def test_lock_outside_the_window_is_infeasible_by_name():
-    sc = make_scenario(locks=[dict(employee_id="E-BEN", intervention_id="I-ADV", start_quarter=7, rationale="x")])
-    plan = planner.solve(sc, make_org())
-    assert plan.kpis.status == "INFEASIBLE" and "lock: E-BEN I-ADV from q7" in plan.meta.message
-    assert "horizon" in plan.meta.message
+def _lock_org(**tables):
+    t = base_tables()
+    for table, (row, values) in tables.items():
+        t[table][row].update(values)
+    return make_org(t)
+
+
+@pytest.mark.parametrize("start, org, text", [
+    (7, make_org, "finish after the 8-quarter horizon"),  # lasts 2 quarters
+    (0, lambda: _lock_org(interventions=(1, dict(earliest_start_quarter=2))), "may start from quarter 2"),
+    (3, lambda: _lock_org(interventions=(1, dict(latest_start_quarter=2))), "from quarter 0 to 2, not in 3"),
+    (3, lambda: _lock_org(employees=(2, dict(leave_quarter=4))), "leaves in quarter 4"),
+    (0, lambda: _lock_org(employees=(2, dict(learning_hours_per_quarter=5))), "has 5"),
+])
+def test_a_lock_that_can_never_hold_is_an_input_error_naming_the_lock(start, org, text):
+    sc = make_scenario(locks=[dict(employee_id="E-BEN", intervention_id="I-ADV", start_quarter=start, rationale="x")])
+    with pytest.raises(InputError) as exc:
+        planner.solve(sc, org())
+    issue = exc.value.issues[0]
+    assert issue.row_id == "locks[0]" and issue.column in ("start_quarter", "intervention_id") and text in issue.message, issue
+
+
+def test_a_lock_that_can_hold_passes_validation():
+    sc = make_scenario(locks=[dict(employee_id="E-BEN", intervention_id="I-ADV", start_quarter=6, rationale="x")])
+    assert not [i for i in planner.check_scenario(make_org(), sc) if i.severity == "error"]
+
+
+@pytest.mark.parametrize("change", [dict(type="vacancy", role_id="R-MGR", quarter=8),
+                                    dict(type="employee_leaves", employee_id="E-MGR", quarter=30)])
+def test_a_change_beyond_the_horizon_is_blamed_on_the_change(change):
+    with pytest.raises(InputError) as exc:
+        planner.scenario_organisation(make_scenario(changes=[change]), make_org())
+    issue = exc.value.issues[0]
+    assert issue.table == "scenario" and issue.row_id.startswith("changes[0]") and issue.column == "quarter", issue
+    assert "beyond the scenario's 8-quarter horizon" in issue.message
 
 
 def test_conflicting_pins_are_reported_as_a_minimal_set_with_the_rule():

@@ -49,6 +49,15 @@ class _Tables:
         self.problem(field, f"{value!r} is not a {table}.{column}")
         return False
 
+    def in_horizon(self, quarter: int | None, field: str) -> bool:
+        """A quarter the change names is inside the scenario's horizon (or None: no quarter); else the
+        problem is the change's, not the table row it would have edited."""
+        horizon = self.scenario.horizon_quarters
+        if quarter is None or quarter < horizon:
+            return True
+        self.problem(field, f"quarter {quarter} is beyond the scenario's {horizon}-quarter horizon (0..{horizon - 1})")
+        return False
+
     def row_model(self, model, data: dict, field: str) -> dict | None:
         try:
             return model.model_validate(data).model_dump()
@@ -59,7 +68,7 @@ class _Tables:
 
 
 def _leaves(tb: _Tables, c: EmployeeLeaves) -> None:
-    if not tb.exists("employees", "employee_id", c.employee_id, "employee_id"):
+    if not tb.exists("employees", "employee_id", c.employee_id, "employee_id") or not tb.in_horizon(c.quarter, "quarter"):
         return
     emp = tb.t["employees"]
     at = emp["employee_id"] == c.employee_id
@@ -75,7 +84,7 @@ def _leaves(tb: _Tables, c: EmployeeLeaves) -> None:
 
 
 def _vacancy(tb: _Tables, c: VacancyChange) -> None:
-    if tb.exists("roles", "role_id", c.role_id, "role_id"):
+    if tb.exists("roles", "role_id", c.role_id, "role_id") and tb.in_horizon(c.quarter, "quarter"):
         roles = tb.t["roles"]
         roles["vacancy_quarter"] = roles["vacancy_quarter"].astype("Int64")
         roles.loc[roles["role_id"] == c.role_id, "vacancy_quarter"] = pd.NA if c.quarter is None else c.quarter
@@ -211,4 +220,30 @@ def check_overrides(org: Organisation, scenario: Scenario) -> list[Issue]:
                 bad("role_id", f"{item.role_id!r} is not a critical role")
             if hasattr(item, "intervention_id") and item.intervention_id not in interventions:
                 bad("intervention_id", f"{item.intervention_id!r} is not an interventions.intervention_id")
+            elif key == "locks" and item.employee_id in employees:
+                for field, message in _lock_cannot_hold(org, scenario, item):
+                    bad(field, message)
     return issues
+
+
+def _lock_cannot_hold(org: Organisation, scenario: Scenario, lock) -> list[tuple[str, str]]:
+    """Why a lock's booking can never be honoured, whatever else the plan does (the start-window and
+    learning-hours rules of the README's hard rules): (field, message) pairs, none when it can."""
+    info = org.interventions.set_index("intervention_id").loc[lock.intervention_id]
+    person = org.employees.set_index("employee_id").loc[lock.employee_id]
+    q, duration, horizon = lock.start_quarter, int(info["duration_quarters"]), scenario.horizon_quarters
+    out = []
+    if q < int(info["earliest_start_quarter"]) or (pd.notna(info["latest_start_quarter"]) and q > int(info["latest_start_quarter"])):
+        latest = "" if pd.isna(info["latest_start_quarter"]) else f" to {int(info['latest_start_quarter'])}"
+        out.append(("start_quarter", f"{lock.intervention_id} may start from quarter {int(info['earliest_start_quarter'])}{latest}, "
+                                     f"not in {q}"))
+    if q + duration > horizon:
+        out.append(("start_quarter", f"{lock.intervention_id} started in quarter {q} lasts {duration} quarter(s) and would "
+                                     f"finish after the {horizon}-quarter horizon"))
+    if pd.notna(person["leave_quarter"]) and q + duration > int(person["leave_quarter"]):
+        out.append(("start_quarter", f"{lock.employee_id} leaves in quarter {int(person['leave_quarter'])}, before "
+                                     f"{lock.intervention_id} would finish"))
+    if float(info["hours_per_quarter"]) > float(person["learning_hours_per_quarter"]):
+        out.append(("intervention_id", f"{lock.intervention_id} takes {float(info['hours_per_quarter']):g} hours a quarter and "
+                                       f"{lock.employee_id} has {float(person['learning_hours_per_quarter']):g}"))
+    return out
