@@ -176,7 +176,10 @@ class PlanStore:
         rows = self._query(lambda con: con.execute(sql).fetchall())
         records = []
         for name, scenario, fingerprint, created, kpis_json in rows:
-            kpis = json.loads(kpis_json)
+            try:
+                kpis = json.loads(kpis_json)
+            except (TypeError, ValueError):
+                raise StoreError(f"the catalogue {self._db} holds damaged KPIs for the plan {name!r}") from None
             records.append(
                 dict(name=name, scenario=scenario, fingerprint=fingerprint, created=created,
                      **{c: kpis.get(c) for c in _KPI_COLUMNS})
@@ -253,16 +256,22 @@ class PlanStore:
             con.close()
 
     def _query(self, action: Callable[[sqlite3.Connection], T]) -> T:
-        """Run a read-only ``action`` on a fresh connection, retrying while the catalogue is locked."""
+        """Run a read-only ``action`` on a fresh connection, retrying while the catalogue is locked; a
+        catalogue whose table is not the planner's is a StoreError."""
         with closing(self._connect()) as con:
-            return _retry(lambda: action(con))
+            try:
+                return _retry(lambda: action(con))
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"the workspace's catalogue {self._db} cannot be read ({exc}): it was changed by "
+                                 "something other than the planner") from None
 
     @staticmethod
     def _lookup(con: sqlite3.Connection, name: str) -> str | None:
         """The folder of ``name`` (checked to be a plain folder name), or None if there is no such plan."""
         row = con.execute("SELECT folder FROM plans WHERE name = ?", (name,)).fetchone()
         if row and not _plain_folder(row[0]):
-            raise ValueError(f"catalogue entry for {name!r} names an invalid folder {row[0]!r}")
+            raise StoreError(f"catalogue entry for {name!r} names an invalid folder {row[0]!r}: the catalogue was edited "
+                             "by something other than the planner")
         return row[0] if row else None
 
     def _folder(self, name: str, con: sqlite3.Connection | None = None) -> str:

@@ -449,3 +449,23 @@ def test_replacing_a_saved_plan_says_which(tmp_path):
     assert "replacing the saved plan" not in one_line(cli(*args))
     again = cli(*args)
     assert again.exit_code == 0 and "replacing the saved plan mine" in one_line(again), again.output
+
+
+@pytest.mark.parametrize("tamper", [
+    "UPDATE plans SET folder = '../../victim'",  # a row pointing out of the workspace
+    "UPDATE plans SET kpis_json = '{not json'",
+    "ALTER TABLE plans RENAME COLUMN kpis_json TO k",
+])
+def test_a_tampered_catalogue_is_an_error_not_a_traceback(tmp_path, tamper):
+    import sqlite3
+
+    ws = tmp_path / "ws"
+    planner.PlanStore(ws).save(planner.solve(*reversed(planner.load(ROOT / "scenarios" / "baseline.yaml")), method="greedy"), "kept")
+    with sqlite3.connect(ws / "catalogue.sqlite") as con:
+        con.execute(tamper)
+    results = [cli(*command, "--workspace", ws) for command in (["plans", "list"], ["plans", "show", "kept"],
+                                                                 ["explain", "kept"], ["plans", "delete", "kept"])]
+    assert any(r.exit_code == 2 for r in results)
+    for r in results:
+        assert r.exit_code in (0, 2), r.output
+    assert not (tmp_path / "victim").exists()

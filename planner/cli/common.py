@@ -88,7 +88,7 @@ def plan_inputs(ref: str, workspace: Path) -> tuple[planner.Plan, planner.Organi
         return plan, planner.scenario_organisation(scenario), scenario
     except InputError as exc:
         fail_input(exc)
-    except (KeyError, FileNotFoundError) as exc:
+    except (KeyError, FileNotFoundError, planner.StoreError) as exc:
         fail(str(exc))
 
 

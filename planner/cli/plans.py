@@ -24,7 +24,10 @@ app.add_typer(plans_app, name="plans")
 @plans_app.command("list")
 def plans_list(workspace: Path = WORKSPACE) -> None:
     """List saved plans, newest first."""
-    listing = open_store(workspace).list()
+    try:
+        listing = open_store(workspace).list()
+    except planner.StoreError as exc:
+        fail(str(exc))
     table = Table(title=f"Plans in {workspace}")
     for col in ("name", "scenario", "created", "status", "covered", "training", "total cost", "gap"):
         table.add_column(col)
@@ -41,6 +44,8 @@ def plans_show(name: str, workspace: Path = WORKSPACE) -> None:
         plan = open_store(workspace).load(name)
     except KeyError as exc:
         fail(exc.args[0])
+    except (planner.StoreError, FileNotFoundError) as exc:
+        fail(str(exc))
     try:
         scenario = planner.recorded_scenario(plan.meta.scenario_settings, f"plan {name}")
     except InputError as exc:
@@ -61,6 +66,8 @@ def plans_delete(name: str, workspace: Path = WORKSPACE) -> None:
         open_store(workspace).delete(name)
     except KeyError as exc:
         fail(exc.args[0])
+    except planner.StoreError as exc:
+        fail(str(exc))
     console.print(f"Deleted {escape(name)}.")
 
 
