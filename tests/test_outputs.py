@@ -8,6 +8,7 @@ CLI solves run on the small org of tests/factories.py with a 2-second limit.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -136,8 +137,53 @@ def test_a_killed_write_leaves_the_old_folder_and_at_most_a_recognisable_hidden_
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     left = sorted(p.name for p in tmp_path.iterdir() if p.name != "out")
     assert len(left) == 1 and left[0].startswith(".out.planner-tmp-"), left
-    write_folder(out, "plan", fill("new"))  # the leftover does not stand in the way
+    write_folder(out, "plan", fill("new"))  # the leftover does not stand in the way, and is cleared
     assert (out / "a.txt").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_write_killed_between_its_two_renames_gets_the_old_folder_back(tmp_path):
+    out = tmp_path / "out"
+    write_folder(out, "plan", fill("old"))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    killer = ("import os, sys; from pathlib import Path; import planner.contract.paths as paths\n"
+              "real = os.replace\n"
+              "def replace(a, b):\n    real(a, b)\n    if Path(b).name == 'old':\n        os._exit(9)\n"
+              "paths.os.replace = replace\n"
+              "paths.write_folder(Path(sys.argv[1]), 'plan', lambda f: (f / 'a.txt').write_text('new'))\n")
+    done = subprocess.run([sys.executable, "-c", killer, str(out)], cwd=ROOT, env={"PYTHONPATH": str(ROOT)})
+    assert done.returncode == 9 and not out.exists()  # killed with the old folder moved aside, the new not in
+    assert "out" not in [p.name for p in tmp_path.iterdir()]
+    result = cli("plans", "list", "--workspace", tmp_path / "ws")  # an unrelated command leaves it alone
+    assert result.exit_code == 0 and not out.exists()
+    write_folder(out, "plan", fill("newer"))  # the next write of that folder recovers first, then replaces
+    assert (out / "a.txt").read_text() == "newer" and sorted(p.name for p in tmp_path.iterdir()) == ["out", "ws"]
+
+
+def test_recovery_puts_the_old_folder_back_when_the_next_write_is_refused(tmp_path):
+    out = tmp_path / "out"
+    write_folder(out, "plan", fill("old"))
+    work = tmp_path / ".out.planner-tmp-dead"
+    work.mkdir()
+    os.replace(out, work / "old")
+    (work / "pid").write_text("999999999")  # a writer that no longer runs
+    with pytest.raises(OutputRefused):
+        write_folder(out, "dataset", fill("other kind"))  # refused: a plan is not replaced by a dataset
+    assert (out / "a.txt").read_text() == "old" and not work.exists()
+
+
+def test_a_running_writers_sibling_is_left_alone(tmp_path):
+    out = tmp_path / "out"
+    work = tmp_path / ".out.planner-tmp-live"
+    work.mkdir()
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (work / "pid").write_text(str(live.pid))
+        write_folder(out, "plan", fill("mine"))
+        assert work.exists() and (out / "a.txt").read_text() == "mine"
+    finally:
+        live.kill()
+        live.wait()
 
 
 def test_a_failed_write_leaves_the_old_folder_and_no_temporary(tmp_path):

@@ -18,7 +18,9 @@ a regular file where a folder is wanted are refused even with ``force``. The new
 into a hidden sibling ``.<name>.planner-tmp-<random>`` and swapped in with two renames (the old
 folder is moved into that sibling, the new one out of it, then the sibling is removed), so a reader
 sees the old folder or the new one in full; a killed process leaves at most that sibling, which
-holds the new and / or the old folder and may be deleted.
+holds the new and / or the old folder. The next write to the same folder recovers it first
+(:func:`_recover_killed_writes`): a sibling whose writer (its ``pid`` file) is no longer running
+gives back the old folder if the kill came between the two renames, and is then removed.
 
 **Files** the user names (a template workbook, a frontier CSV): :func:`check_file_output` refuses an
 existing file unless ``force``, and always refuses a folder or an input in its place.
@@ -166,11 +168,13 @@ def write_folder(out: str | Path, kind: Kind, write: Callable[[Path], None], inp
     is flushed to disk and swapped into place (see the module's docstring). Checks ``out`` first with
     :func:`check_folder_output` (same ``kind``, ``inputs``, ``force``): nothing is written if it refuses."""
     out = Path(out)
+    _recover_killed_writes(out)
     check_folder_output(out, kind, inputs, force)
     parent = out.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.resolve().name}{TEMPORARY}", dir=parent))
     try:
+        (work / "pid").write_text(str(os.getpid()))
         new = work / "new"
         new.mkdir()
         write(new)
@@ -186,6 +190,39 @@ def write_folder(out: str | Path, kind: Kind, write: Callable[[Path], None], inp
         os.replace(new, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _recover_killed_writes(out: Path) -> None:
+    """Undo what a killed :func:`write_folder` of ``out`` left: for each hidden sibling whose writer is
+    no longer running, put the old folder back if ``out`` is missing (the kill came between the two
+    renames), then remove the sibling. Siblings of a writer still running are left alone."""
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        return
+    for work in sorted(parent.glob(f".{out.resolve().name}{TEMPORARY}*")):
+        if not work.is_dir() or _writer_running(work / "pid"):
+            continue
+        if not os.path.lexists(out) and (work / "old").is_dir():
+            os.replace(work / "old", out)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _writer_running(pid_file: Path) -> bool:
+    """Whether the process that wrote ``pid_file`` is still running (a missing or unreadable file: it
+    died before writing it, or it is not the planner's)."""
+    try:
+        pid = int(pid_file.read_text())
+    except (OSError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False  # this process is not writing it now: an earlier write of ours was interrupted
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def check_file_output(out: str | Path, inputs: Iterable[str | Path | None] = (), force: bool = False) -> bool:
