@@ -50,6 +50,8 @@ _TOKEN = re.compile(r"~[0-9a-f]{12}")
 
 def _plain_folder(folder: str) -> bool:
     """A plan folder's name as :meth:`PlanStore.save` makes it: a valid plan name, ``~`` and a token."""
+    if not isinstance(folder, str):
+        return False
     name, token = folder[:-13], folder[-13:]
     if not _TOKEN.fullmatch(token):
         return False
@@ -58,6 +60,22 @@ def _plain_folder(folder: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_DAMAGE = ("no such table", "no such column", "not a database", "malformed", "unable to open", "datatype mismatch")
+
+
+def _as_store_error(exc: sqlite3.DatabaseError, db: Path) -> Exception:
+    """A catalogue error the user can act on as a StoreError naming the file; anything else (a disk
+    error, say) as it is."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and any(w in text for w in ("locked", "busy")):
+        return StoreError(f"the workspace's catalogue {db} is busy: another planner process holds it ({text}); try again")
+    if any(w in text for w in _DAMAGE):
+        return StoreError(f"the workspace's catalogue {db} cannot be used ({text}): it was changed by something "
+                          "other than the planner. Restore it from a backup, or move the whole workspace aside and "
+                          "start a new one; nothing in it was changed")
+    return exc
 
 
 class StoreError(ValueError):
@@ -134,12 +152,19 @@ class PlanStore:
         self.root = Path(root)
         self._plans = self.root / "plans"
         self._trash = self.root / "trash"
-        self._plans.mkdir(parents=True, exist_ok=True)
-        self._trash.mkdir(exist_ok=True)
         self._db = self.root / "catalogue.sqlite"
+        try:
+            self._plans.mkdir(parents=True, exist_ok=True)
+            self._trash.mkdir(exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as exc:
+            raise StoreError(f"{self.root} is not a workspace the planner can use ({exc.strerror}: {exc.filename}): "
+                             "give a new folder, or the planner's own workspace") from None
         with closing(self._connect()) as con:
-            _retry(lambda: con.execute("PRAGMA journal_mode=WAL"))
-            _retry(lambda: con.execute(_SCHEMA))
+            try:
+                _retry(lambda: con.execute("PRAGMA journal_mode=WAL"))
+                _retry(lambda: con.execute(_SCHEMA))
+            except sqlite3.DatabaseError as exc:
+                raise _as_store_error(exc, self._db) from None
 
     def save(self, plan: Plan, name: str | None = None, overwrite: bool = False) -> str:
         """Save ``plan`` as ``name`` and return the name.
@@ -179,7 +204,9 @@ class PlanStore:
             try:
                 kpis = json.loads(kpis_json)
             except (TypeError, ValueError):
-                raise StoreError(f"the catalogue {self._db} holds damaged KPIs for the plan {name!r}") from None
+                kpis = None
+            if not isinstance(kpis, dict):
+                raise StoreError(f"the catalogue {self._db} holds damaged KPIs for the plan {name!r}")
             records.append(
                 dict(name=name, scenario=scenario, fingerprint=fingerprint, created=created,
                      **{c: kpis.get(c) for c in _KPI_COLUMNS})
@@ -225,7 +252,10 @@ class PlanStore:
     # -- internals -------------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self._db, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            con = sqlite3.connect(self._db, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.DatabaseError as exc:
+            raise _as_store_error(exc, self._db) from None
         try:
             con.execute("PRAGMA synchronous=FULL")
             con.execute("PRAGMA schema_version").fetchone()  # reads the header: a file that is no database fails here
@@ -248,10 +278,14 @@ class PlanStore:
             try:
                 yield con
                 con.execute("COMMIT")
-            except BaseException:
+            except BaseException as exc:
                 if con.in_transaction:
                     con.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.DatabaseError):
+                    raise _as_store_error(exc, self._db) from None
                 raise
+        except sqlite3.DatabaseError as exc:  # BEGIN itself
+            raise _as_store_error(exc, self._db) from None
         finally:
             con.close()
 
@@ -262,8 +296,7 @@ class PlanStore:
             try:
                 return _retry(lambda: action(con))
             except sqlite3.DatabaseError as exc:
-                raise StoreError(f"the workspace's catalogue {self._db} cannot be read ({exc}): it was changed by "
-                                 "something other than the planner") from None
+                raise _as_store_error(exc, self._db) from None
 
     @staticmethod
     def _lookup(con: sqlite3.Connection, name: str) -> str | None:

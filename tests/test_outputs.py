@@ -163,7 +163,7 @@ def test_a_write_killed_between_its_two_renames_gets_the_old_folder_back(tmp_pat
 def test_recovery_puts_the_old_folder_back_when_the_next_write_is_refused(tmp_path):
     out = tmp_path / "out"
     write_folder(out, "plan", fill("old"))
-    work = tmp_path / ".out.planner-tmp-dead"
+    work = tmp_path / ".out.planner-tmp-deadbeef"
     work.mkdir()
     os.replace(out, work / "old")
     (work / "pid").write_text("999999999")  # a writer that no longer runs
@@ -174,7 +174,7 @@ def test_recovery_puts_the_old_folder_back_when_the_next_write_is_refused(tmp_pa
 
 def test_a_running_writers_sibling_is_left_alone(tmp_path):
     out = tmp_path / "out"
-    work = tmp_path / ".out.planner-tmp-live"
+    work = tmp_path / ".out.planner-tmp-live_one"
     work.mkdir()
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
@@ -515,3 +515,23 @@ def test_a_tampered_catalogue_is_an_error_not_a_traceback(tmp_path, tamper):
     for r in results:
         assert r.exit_code in (0, 2), r.output
     assert not (tmp_path / "victim").exists()
+
+
+def test_recovery_touches_only_the_siblings_of_that_folder(tmp_path):
+    # a name with glob characters, and one that holds the sibling marker, must not pick up plan1's
+    write_folder(tmp_path / "plan1", "plan", fill("one"))
+    work = tmp_path / ".plan1.planner-tmp-abcd1234"
+    work.mkdir()
+    os.replace(tmp_path / "plan1", work / "old")
+    (work / "pid").write_text("999999999")
+    write_folder(tmp_path / "plan[1]", "plan", fill("brackets"))
+    write_folder(tmp_path / "plan1.planner-tmp-x", "plan", fill("marker"))
+    assert (work / "old" / "a.txt").read_text() == "one"  # still there for plan1's own next write
+    write_folder(tmp_path / "plan1", "plan", fill("two"))
+    assert (tmp_path / "plan1" / "a.txt").read_text() == "two" and not work.exists()
+
+
+def test_a_name_too_long_in_bytes_is_refused():
+    assert check_name("漢" * 66) == "漢" * 66  # 198 bytes
+    with pytest.raises(ValueError, match="bytes"):
+        check_name("漢" * 80)  # 80 characters, 240 bytes

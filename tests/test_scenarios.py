@@ -235,6 +235,7 @@ def _lock_org(**tables):
     (3, lambda: _lock_org(interventions=(1, dict(latest_start_quarter=2))), "from quarter 0 to 2, not in 3"),
     (3, lambda: _lock_org(employees=(2, dict(leave_quarter=4))), "leaves in quarter 4"),
     (0, lambda: _lock_org(employees=(2, dict(learning_hours_per_quarter=5))), "has 5"),
+    (0, lambda: _lock_org(interventions=(1, dict(seats_per_quarter=0))), "has no seats"),
 ])
 def test_a_lock_that_can_never_hold_is_an_input_error_naming_the_lock(start, org, text):
     sc = make_scenario(locks=[dict(employee_id="E-BEN", intervention_id="I-ADV", start_quarter=start, rationale="x")])
@@ -249,8 +250,16 @@ def test_a_lock_that_can_hold_passes_validation():
     assert not [i for i in planner.check_scenario(make_org(), sc) if i.severity == "error"]
 
 
+def test_a_leave_after_the_horizon_is_accepted_and_vacates_nothing_inside_it():
+    base = make_org()
+    org = planner.scenario_organisation(make_scenario(changes=[dict(type="employee_leaves", employee_id="E-MGR", quarter=30)]),
+                                        base)
+    assert org.roles["vacancy_quarter"].tolist() == base.roles["vacancy_quarter"].tolist()  # R-MGR's stays at 4
+    assert org.employees.set_index("employee_id").loc["E-MGR", "leave_quarter"] == 30
+
+
 @pytest.mark.parametrize("change", [dict(type="vacancy", role_id="R-MGR", quarter=8),
-                                    dict(type="employee_leaves", employee_id="E-MGR", quarter=30)])
+                                    dict(type="vacancy", role_id="R-MGR", quarter=40)])
 def test_a_change_beyond_the_horizon_is_blamed_on_the_change(change):
     with pytest.raises(InputError) as exc:
         planner.scenario_organisation(make_scenario(changes=[change]), make_org())

@@ -76,7 +76,10 @@ def plans_recover(workspace: Path = WORKSPACE) -> None:
     """Remove what saves and deletes killed midway left behind: plan folders no catalogue row points to
     (a save is committed by its row, so such a folder was never saved) and the trash. Saved plans are
     never touched."""
-    removed = open_store(workspace).recover()
+    try:
+        removed = open_store(workspace).recover()
+    except planner.StoreError as exc:
+        fail(str(exc))
     for path in removed:
         console.print(f"removed {escape(path)}")
     console.print(f"Recovered {escape(str(workspace))}: {len(removed)} leftover(s) removed." if removed

@@ -34,6 +34,8 @@ def _wait(run: planner.SolveRun, live: bool) -> planner.Outcome:
     if outcome.state == "failed":
         if isinstance(outcome.error, InputError):
             fail_input(outcome.error)
+        if isinstance(outcome.error, planner.StoreError):  # the plan folder may be written; the store refused it
+            fail(f"{outcome.error}; the plan was not saved in the workspace")
         if isinstance(outcome.error, OSError):  # the plan folder could not be written: nothing was saved
             err.print(f"[red]cannot write the plan: {escape(str(outcome.error))}[/red]; nothing was saved.")
             raise typer.Exit(EXIT_BAD_INPUT)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -43,6 +44,8 @@ from planner.version import __version__
 
 MANIFEST = ".planner-output.json"
 TEMPORARY = ".planner-tmp-"  # in the name of the hidden sibling a write works in
+MAX_NAME_BYTES = 200  # file names hold 255 bytes; the hidden sibling and a store folder's token add 35
+_MKDTEMP_SUFFIX = re.compile(r"[a-z0-9_]{8}")  # what tempfile.mkdtemp appends to that prefix
 Kind = Literal["plan", "dataset", "comparison"]
 # Characters a name may not hold: path separators and their lookalikes, and those Windows forbids in file names.
 _NOT_IN_NAMES = set('/\\<>:"|?*') | {"\u2215", "\u2044", "\uff0f", "\uff3c", "\u29f8", "\u29f9"}
@@ -55,10 +58,12 @@ class OutputRefused(FileExistsError):
 def check_name(name: object, what: str = "name") -> str:
     """Return ``name`` if it can safely become part of a file name, else raise ValueError saying why and
     what is allowed. ``what`` names it in the message ('plan name', 'scenario name')."""
-    if (isinstance(name, str) and 1 <= len(name) <= 80 and name[0].isalnum() and not name[-1].isspace()
+    if (isinstance(name, str) and 1 <= len(name) <= 80 and len(name.encode("utf-8", "replace")) <= MAX_NAME_BYTES
+            and name[0].isalnum() and not name[-1].isspace()
             and name[-1] != "." and ".." not in name and all(c.isprintable() and c not in _NOT_IN_NAMES for c in name)):
         return name
-    raise ValueError(f"invalid {what} {name!r}: it becomes a file name, so use 1-80 printable characters that start "
+    raise ValueError(f"invalid {what} {name!r}: it becomes a file name, so use 1-80 printable characters (at most "
+                     f"{MAX_NAME_BYTES} bytes in UTF-8) that start "
                      "with a letter or digit and do not end in a space or '.' (no path separators / \\ or their "
                      "lookalikes, no '..', no control characters, none of < > : \" | ? *)")
 
@@ -185,6 +190,7 @@ def write_folder(out: str | Path, kind: Kind, write: Callable[[Path], None], inp
         for name in (*files, MANIFEST):
             with open(new / name, "rb") as fh:
                 os.fsync(fh.fileno())
+        check_folder_output(out, kind, inputs, force)  # again: the user may have put something there meanwhile
         if out.exists():
             os.replace(out, work / "old")
         os.replace(new, out)
@@ -199,8 +205,11 @@ def _recover_killed_writes(out: Path) -> None:
     parent = out.resolve().parent
     if not parent.is_dir():
         return
-    for work in sorted(parent.glob(f".{out.resolve().name}{TEMPORARY}*")):
-        if not work.is_dir() or _writer_running(work / "pid"):
+    prefix = f".{out.resolve().name}{TEMPORARY}"
+    for work in sorted(parent.iterdir()):  # not a glob: a name may hold [ ] * ?
+        if not (work.name.startswith(prefix) and _MKDTEMP_SUFFIX.fullmatch(work.name[len(prefix):])):
+            continue  # another folder's sibling, e.g. that of a folder named "<name>.planner-tmp-x"
+        if work.is_symlink() or not work.is_dir() or _writer_running(work / "pid"):
             continue
         if not os.path.lexists(out) and (work / "old").is_dir():
             os.replace(work / "old", out)
@@ -215,7 +224,7 @@ def _writer_running(pid_file: Path) -> bool:
     except (OSError, ValueError):
         return False
     if pid == os.getpid():
-        return False  # this process is not writing it now: an earlier write of ours was interrupted
+        return True  # another thread of this process (the app's sessions are threads): ours clean up themselves
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -348,11 +348,12 @@ class _StrictLoader(yaml.SafeLoader):
 
     def construct_mapping(self, node, deep=False):
         seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, (str, int, float, bool)) and key in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is repeated", key_node.start_mark)
-            seen.add(key)
+        for key_node, _ in node.value:  # plain keys only: merge keys (<<) and unhashable keys are PyYAML's to judge
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is repeated", key_node.start_mark)
+                seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
 
@@ -458,7 +459,7 @@ def _issues(exc: ValidationError, origins: dict[str, list[tuple[str, int]]], def
     for err in exc.errors():
         loc = err["loc"]
         file, where = default, ".".join(str(p) for p in loc)
-        if len(loc) >= 2 and loc[0] in _LIST_KEYS and isinstance(loc[1], int) and loc[1] < len(origins[loc[0]]):
+        if len(loc) >= 2 and loc[0] in _LIST_KEYS and isinstance(loc[1], int) and loc[1] < len(origins.get(loc[0], ())):
             file, local = origins[loc[0]][loc[1]]
             where = ".".join(str(p) for p in (loc[0], local, *loc[2:]))
         message = ("unknown setting" if err["type"] == "extra_forbidden"

@@ -68,7 +68,7 @@ class _Tables:
 
 
 def _leaves(tb: _Tables, c: EmployeeLeaves) -> None:
-    if not tb.exists("employees", "employee_id", c.employee_id, "employee_id") or not tb.in_horizon(c.quarter, "quarter"):
+    if not tb.exists("employees", "employee_id", c.employee_id, "employee_id"):
         return
     emp = tb.t["employees"]
     at = emp["employee_id"] == c.employee_id
@@ -77,7 +77,7 @@ def _leaves(tb: _Tables, c: EmployeeLeaves) -> None:
     emp.loc[at, "leave_quarter"] = c.quarter if pd.isna(current) else min(int(current), c.quarter)
     roles = tb.t["roles"]
     held = roles["incumbent_id"] == c.employee_id
-    if held.any():
+    if held.any() and c.quarter < tb.scenario.horizon_quarters:  # later: no vacancy inside the horizon
         vac = roles.loc[held, "vacancy_quarter"].iloc[0]
         roles["vacancy_quarter"] = roles["vacancy_quarter"].astype("Int64")
         roles.loc[held, "vacancy_quarter"] = c.quarter if pd.isna(vac) else min(int(vac), c.quarter)
@@ -243,6 +243,8 @@ def _lock_cannot_hold(org: Organisation, scenario: Scenario, lock) -> list[tuple
     if pd.notna(person["leave_quarter"]) and q + duration > int(person["leave_quarter"]):
         out.append(("start_quarter", f"{lock.employee_id} leaves in quarter {int(person['leave_quarter'])}, before "
                                      f"{lock.intervention_id} would finish"))
+    if pd.notna(info["seats_per_quarter"]) and int(info["seats_per_quarter"]) == 0:
+        out.append(("intervention_id", f"{lock.intervention_id} has no seats (seats_per_quarter 0)"))
     if float(info["hours_per_quarter"]) > float(person["learning_hours_per_quarter"]):
         out.append(("intervention_id", f"{lock.intervention_id} takes {float(info['hours_per_quarter']):g} hours a quarter and "
                                        f"{lock.employee_id} has {float(person['learning_hours_per_quarter']):g}"))

@@ -338,9 +338,12 @@ def dataset_fingerprint(org: Organisation) -> str:
 
 def input_fingerprint(org: Organisation, scenario) -> str:
     """SHA-256 of what defines the problem: the tables (:func:`dataset_fingerprint`) and the scenario's
-    settings other than its name, description, dataset path and solver settings, which change how a
-    plan is searched for, not which plans are valid or what they cost. ``planner check`` compares it
-    with the plan's own."""
-    settings = scenario.model_dump(exclude={"dataset", "name", "description", "solver"})
+    settings other than its name, description, dataset path, ``extends``, solver settings and the
+    overrides' rationales, which change how a plan is found or explained, not which plans are valid
+    or what they cost. ``planner check`` compares it with the plan's own. It guards against mistakes
+    and naive edits, not against forgery: anyone can recompute it."""
+    rationale = {"__all__": {"rationale"}}
+    settings = scenario.model_dump(exclude={"dataset": True, "name": True, "description": True, "extends": True,
+                                            "solver": True, "pins": rationale, "vetoes": rationale, "locks": rationale})
     payload = dataset_fingerprint(org) + json.dumps(settings, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
