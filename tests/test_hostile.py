@@ -192,7 +192,7 @@ CASES: dict[str, Case] = {
     "truncated workbook": Case(broken(_truncate("org.xlsx"), "workbook"), "org.xlsx", None, None,
                                "cannot be read as an Excel workbook: it is truncated or damaged"),
     "non-UTF-8 text": Case(broken(_latin1_name), "employees.csv", 3, None,
-                           "is not UTF-8 text (byte 0xeb on line 3); save it as 'CSV UTF-8'"),
+                           "is not UTF-8 text (byte 0xeb on line 3); it looks like Windows-1252 (Latin-1)"),
     "NUL byte": Case(broken(_nul_byte), "skills.csv", 3, None, "holds binary data (a NUL byte on line 3), not CSV text"),
     "line with too few fields": Case(broken(_short_line), "skills.csv", 4, None,
                                      "cannot be read as CSV: line 4 has 2 field(s) but the header line has 3"),
@@ -226,6 +226,29 @@ CASES: dict[str, Case] = {
     "column named twice in a per-table workbook": Case(broken(formats.repeat_sheet_column("interventions", "cost"), "xlsx"),
                                                        "interventions.xlsx", 1, "cost",
                                                        "the header names column 'cost' 2 times (columns D and J)"),
+    # The wrong formats people save by mistake, each named with how to save the right one.
+    "';'-separated CSV": Case(broken(formats.resave_csv("skills", ";")), "skills.csv", 1, None,
+                              "seems to use ';' as the delimiter (line 1 reads 'skill_id;name;category'), but the "
+                              "planner reads comma-separated files: save it as comma-separated UTF-8: in Excel"),
+    "';' and decimal commas, as a European Excel saves": Case(
+        broken(formats.resave_csv("employees", ";", decimal_comma=True)), "employees.csv", 1, None,
+        "seems to use ';' as the delimiter"),
+    "tab-separated text": Case(broken(formats.resave_csv("roles", "\t")), "roles.csv", 1, None,
+                               "seems to use tabs as the delimiter"),
+    "Excel 'Unicode Text' (UTF-16, tabs)": Case(broken(formats.resave_csv("employees", "\t", "utf-16")), "employees.csv",
+                                                1, None, "is UTF-16 (with a byte-order mark) text, as Excel's 'Unicode "
+                                                "Text' saves it, not UTF-8. The planner reads UTF-8: save it as"),
+    "UTF-16 without a byte-order mark": Case(broken(formats.resave_csv("skills", encoding="utf-16-be")), "skills.csv", 1,
+                                             None, "is UTF-16 text, as Excel's 'Unicode Text' saves it, not UTF-8"),
+    "UTF-32": Case(broken(formats.resave_csv("roles", encoding="utf-32")), "roles.csv", 1, None,
+                   "is UTF-32 (with a byte-order mark) text, not UTF-8. The planner reads UTF-8"),
+    "Windows-1252 dash and accent": Case(
+        broken(formats.resave_csv("roles", encoding="cp1252", replace=("Finance Manager", "Finance Manager – Café"))),
+        "roles.csv", 2, None, "is not UTF-8 text (byte 0x96 on line 2); it looks like Windows-1252 (Latin-1), which "
+        "Excel's plain 'CSV (Comma delimited)' writes on Windows. The planner reads UTF-8: save it as"),
+    "Shift-JIS name": Case(broken(formats.resave_csv("employees", encoding="shift_jis", replace=("Ana Analyst", "山田　太郎"))),
+                           "employees.csv", 3, None, "is not UTF-8 text (byte 0x8e on line 3); it looks like an encoding "
+                           "other than UTF-8"),
     "blank rows above a sheet's header": Case(broken(formats.rows_above_header("employees", [[], []]), "workbook"),
                                               "org.xlsx[employees]", 3, None, "the header should be on row 1, but the "
                                               "column names seem to be on row 3: delete the row(s) above it"),
@@ -309,7 +332,8 @@ def test_corpus_covers_the_issue_list():
              "negative cost", "empty employees", "vacancy beyond the horizon", "cycle of prerequisites",
              "CSV text named .parquet", "text named .xlsx", "truncated Parquet", "non-UTF-8 text",
              "hidden sheet beside its table's sheet", "a table's only sheet hidden", "column named twice in a CSV header",
-             "column named twice in a sheet", "blank rows above a sheet's header", "a formula without a saved value"]
+             "column named twice in a sheet", "';'-separated CSV", "tab-separated text", "Excel 'Unicode Text' (UTF-16, tabs)",
+             "Windows-1252 dash and accent", "blank rows above a sheet's header", "a formula without a saved value"]
     assert set(kinds) <= set(CASES)
 
 

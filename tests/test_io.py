@@ -172,6 +172,13 @@ def test_utf8_bom_is_accepted(org, tmp_path):
     assert_same(load_dataset(folder), org)
 
 
+def test_csv_with_semicolons_inside_values_is_comma_separated(org, tmp_path):
+    """The delimiter hint is for a line 1 that names no column: ';' inside a comma-separated file is data."""
+    changed = replace_tables(org, skills=org.skills.assign(name=["Reporting; IFRS", "Leadership", "Python"]))
+    folder = write_dataset(changed, tmp_path / "data")
+    assert load_dataset(folder).skills["name"].iloc[0] == "Reporting; IFRS"
+
+
 def _save_values(book, values: dict[bytes, bytes]) -> None:
     """Rewrite the worksheets' XML as Excel saves a calculated workbook: each formula cell's ``<f>...</f><v />``
     (openpyxl's) becomes the given ``<f>...</f><v>...</v>``."""

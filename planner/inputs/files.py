@@ -10,7 +10,9 @@ A dataset is one of these layouts (table names as in :data:`planner.contract.dom
   picking one, never read unseen.
 
 CSV files must be UTF-8 (a byte-order mark is fine) with a header line naming the table's columns, and
-every line must have as many fields as the header (a blank line is fine). In a sheet, the header is
+every line must have as many fields as the header (a blank line is fine). A file in UTF-16 or UTF-32
+(Excel's "Unicode Text"), in another encoding, or split on ';' or tabs, is refused with a message
+naming what it seems to be and how to save a comma-separated UTF-8 file. In a sheet, the header is
 row 1 (a sheet whose column names sit lower is refused, naming their row), and a formula cell must
 hold its saved value (:mod:`planner.inputs.workbooks`). A header naming a column twice (after
 trimming) is an issue in a CSV file and in a sheet. Every cell is read as text,
@@ -54,6 +56,13 @@ _SIGNATURES = {  # first bytes of formats people save by mistake, for messages
     b"\xd0\xcf\x11\xe0": "an old-format Office file (.xls?)",
     b"%PDF": "a PDF document",
 }
+_WIDE = {  # byte-order marks of the wider Unicode encodings (Excel's "Unicode Text" is UTF-16), longest first;
+    # the codecs of the same names read the mark and skip it
+    codecs.BOM_UTF32_LE: "UTF-32", codecs.BOM_UTF32_BE: "UTF-32",
+    codecs.BOM_UTF16_LE: "UTF-16", codecs.BOM_UTF16_BE: "UTF-16",
+}
+_SAVE_CSV = ("save it as comma-separated UTF-8: in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'; in LibreOffice, "
+             "File > Save As > 'Text CSV' with character set 'Unicode (UTF-8)' and field delimiter ','")
 
 
 class _Unreadable(Exception):
@@ -114,8 +123,40 @@ def _check_signature(file: Path, fmt: str) -> None:
                           f"after {size:,} bytes, without its end marker)")
 
 
+def _wide_unicode(head: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' if a file's first bytes are that (a byte-order mark, or ASCII text with a NUL
+    byte beside each character), else None."""
+    for bom, name in _WIDE.items():
+        if head.startswith(bom):
+            return f"{name} (with a byte-order mark)" if _is_text(head[:64], name) else None
+    sample = head[: min(64, len(head)) // 2 * 2]
+    odd, even = sample[1::2], sample[0::2]
+    if len(sample) >= 4 and ((all(even) and not any(odd)) or (all(odd) and not any(even))):
+        return "UTF-16"
+    return None
+
+
+def _is_text(sample: bytes, codec: str) -> bool:
+    """Whether ``sample`` (a file's first bytes, perhaps cut inside a character) is printable text in ``codec``."""
+    try:
+        text = codecs.getincrementaldecoder(codec)().decode(sample)
+    except UnicodeDecodeError:
+        return False
+    return text.translate({ord(c): None for c in "\t\r\n"}).isprintable()
+
+
+def _looks_like(data: bytes) -> str:
+    """The encoding text that is not UTF-8 seems to be in, for messages."""
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return "an encoding other than UTF-8"
+    return "Windows-1252 (Latin-1), which Excel's plain 'CSV (Comma delimited)' writes on Windows"
+
+
 def _check_text(file: Path) -> None:
-    """Stream the bytes once: text, not binary data; UTF-8; not blank. Names the line of the first bad byte."""
+    """Stream the bytes once: text, not binary data; UTF-8 (not UTF-16 or Windows-1252); not blank. Names
+    the line of the first bad byte."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines, blank = 0, True  # newlines before the current block; nothing but whitespace so far
 
@@ -124,14 +165,16 @@ def _check_text(file: Path) -> None:
             decoder.decode(block, final)
         except UnicodeDecodeError as exc:
             line = lines + exc.object.count(b"\n", 0, exc.start) + 1
-            raise _Unreadable(
-                f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} on line {line}); save it as 'CSV UTF-8'", row=line
-            ) from None
+            raise _Unreadable(f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} on line {line}); it looks like "
+                              f"{_looks_like(exc.object)}. The planner reads UTF-8: {_SAVE_CSV}", row=line) from None
 
     with open(file, "rb") as fh:
         while block := fh.read(_BLOCK):
             if fh.tell() == len(block) and block.startswith(tuple(_SIGNATURES)):
                 raise _Unreadable(f"is {_describe(block)}, not CSV text")
+            if fh.tell() == len(block) and (wide := _wide_unicode(block)):
+                excel = " as Excel's 'Unicode Text' saves it," if wide.startswith("UTF-16") else ""
+                raise _Unreadable(f"is {wide} text,{excel} not UTF-8. The planner reads UTF-8: {_SAVE_CSV}", row=1)
             nul = block.find(b"\x00")
             if nul >= 0:
                 line = lines + block.count(b"\n", 0, nul) + 1
@@ -161,15 +204,29 @@ def _check_header(names: list[str], place) -> None:
                               "that it is clear which holds the data", row=1, column=name)
 
 
+def _delimiter(first: str, table: str) -> str | None:
+    """How to call the delimiter of a line 1 that names the table's columns when split on ';' or tabs."""
+    for delimiter, name in ((";", "';'"), ("\t", "tabs")):
+        if _names_columns(next(csv.reader([first], delimiter=delimiter), []), table):
+            return name
+    return None
+
+
 def _check_shape(file: Path, table: str) -> None:
-    """Stream the CSV once: line 1 names some of the table's columns, each once, and every non-blank line
-    has as many fields as line 1. Junk is refused at its first bad line instead of being parsed in full."""
+    """Stream the CSV once: line 1 names some of the table's columns (a line 1 split on ';' or tabs is
+    named as such), each once, and every non-blank line has as many fields as line 1. Junk is refused
+    at its first bad line instead of being parsed in full."""
     expected = list(TABLES[table].row_model.model_fields)
     with open(file, newline="", encoding="utf-8-sig") as fh:
+        first = fh.readline(_BLOCK)
+        fh.seek(0)
         reader = csv.reader(fh)
         try:
             header = next(reader, [])
             if not _names_columns(header, table):
+                if delimiter := _delimiter(first, table):
+                    raise _Unreadable(f"seems to use {delimiter} as the delimiter (line 1 reads {first.strip()[:60]!r}), "
+                                      f"but the planner reads comma-separated files: {_SAVE_CSV}", row=1)
                 found = ",".join(header)
                 raise _Unreadable(f"line 1 is not a header line: it names none of the columns of '{table}' "
                                   f"({', '.join(expected)}); it reads {found[:60]!r}", row=1)

@@ -117,3 +117,18 @@ def repeat_csv_column(table: str, column: str, copy_name: str | None = None) -> 
             csv.writer(fh).writerows(rows)
     return change
 
+
+def resave_csv(table: str, delimiter: str = ",", encoding: str = "utf-8", decimal_comma: bool = False,
+               replace: tuple[str, str] | None = None) -> Change:
+    """``<table>.csv`` written again with ``delimiter`` and ``encoding`` (as 'Unicode Text', 'CSV (Comma
+    delimited)' on Windows, or a European Excel's CSV with ';' and decimal commas would save it);
+    ``replace`` = (old, new) edits its text first, e.g. a name with letters outside ASCII."""
+    def change(folder: Path) -> None:
+        path = folder / f"{table}.csv"
+        text = path.read_text(encoding="utf-8")
+        rows = list(csv.reader((text.replace(*replace) if replace else text).splitlines()))
+        if decimal_comma:
+            rows = [[cell.replace(".", ",") if cell.replace(".", "").isdigit() else cell for cell in row] for row in rows]
+        with open(path, "w", newline="", encoding=encoding) as fh:
+            csv.writer(fh, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL).writerows(rows)
+    return change
