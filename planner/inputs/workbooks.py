@@ -7,6 +7,7 @@ of its bytes.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ def _targets(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     found = {}
     for rel in rels:
         target = rel.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else str(folder / target)
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(str(folder / target))
         found[rel.get("Id")] = (rel.get("Type", ""), path)
     return found
 
