@@ -35,7 +35,7 @@ import pytest
 import yaml
 from click.testing import Result
 from factories import base_tables, make_scenario
-from hostile import junk, outputs, scenarios
+from hostile import formats, junk, outputs, scenarios
 from hostile.dataset import edit_csv, frames, header_only, read_csv, set_cell, write_scenario, write_valid
 from typer.testing import CliRunner
 
@@ -192,7 +192,7 @@ CASES: dict[str, Case] = {
     "truncated workbook": Case(broken(_truncate("org.xlsx"), "workbook"), "org.xlsx", None, None,
                                "cannot be read as an Excel workbook: it is truncated or damaged"),
     "non-UTF-8 text": Case(broken(_latin1_name), "employees.csv", 3, None,
-                           "is not UTF-8 text (byte 0xeb on line 3); save it as 'CSV UTF-8'"),
+                           "is not UTF-8 text (byte 0xeb on line 3); it looks like Windows-1252 (Latin-1)"),
     "NUL byte": Case(broken(_nul_byte), "skills.csv", 3, None, "holds binary data (a NUL byte on line 3), not CSV text"),
     "line with too few fields": Case(broken(_short_line), "skills.csv", 4, None,
                                      "cannot be read as CSV: line 4 has 2 field(s) but the header line has 3"),
@@ -200,6 +200,76 @@ CASES: dict[str, Case] = {
                                "line 4 has 2 field(s) but the header line has 3 (a quoted cell runs on to line 5"),
     "no header line": Case(broken(_no_header), "skills.csv", 1, None,
                            "line 1 is not a header line: it names none of the columns of 'skills'"),
+    # Ambiguous input is an error, never resolved by picking one: sheets match tables one to one, a
+    # hidden sheet is never read, a header names each column once (after trimming spaces).
+    "hidden sheet beside its table's sheet": Case(
+        broken(formats.hidden_copy("employees", "employees "), "workbook"), "org.xlsx", None, None,
+        "has 2 sheets named like table 'employees' ('employees' and 'employees ' (hidden: you cannot see it); names "
+        "are compared after trimming spaces and ignoring case): keep one"),
+    "two sheets differing in case and spaces": Case(broken(formats.visible_copy("roles", " Roles"), "workbook"), "org.xlsx",
+                                                    None, None, "has 2 sheets named like table 'roles' ('roles' and ' Roles';"),
+    "a table's only sheet hidden": Case(broken(formats.hide("skills"), "workbook"), "org.xlsx", None, None,
+                                        "sheet 'skills' (table 'skills') is hidden: you cannot see it, so the planner "
+                                        "does not read it; unhide it"),
+    "very hidden sheet for an optional table": Case(
+        broken(formats.hidden_sheet(" Family_Moves", [["from_family", "to_family"], ["Finance", "Finance"]]), "workbook"),
+        "org.xlsx", None, None, "sheet ' Family_Moves' (table 'family_moves') is hidden"),
+    "column named twice in a CSV header": Case(broken(formats.repeat_csv_column("employees", "performance")),
+                                               "employees.csv", 1, "performance",
+                                               "the header names column 'performance' 2 times (fields 6 and 13): keep one"),
+    "column named twice, once with spaces": Case(broken(formats.repeat_csv_column("skills", "name", " name ")),
+                                                 "skills.csv", 1, "name", "the header names column 'name' 2 times "
+                                                 "(fields 2 and 4)"),
+    "column named twice in a sheet": Case(broken(formats.repeat_sheet_column("roles", "level"), "workbook"),
+                                          "org.xlsx[roles]", 1, "level",
+                                          "the header names column 'level' 2 times (columns D and L)"),
+    "column named twice in a per-table workbook": Case(broken(formats.repeat_sheet_column("interventions", "cost"), "xlsx"),
+                                                       "interventions.xlsx", 1, "cost",
+                                                       "the header names column 'cost' 2 times (columns D and J)"),
+    # The wrong formats people save by mistake, each named with how to save the right one.
+    "';'-separated CSV": Case(broken(formats.resave_csv("skills", ";")), "skills.csv", 1, None,
+                              "seems to use ';' as the delimiter (line 1 reads 'skill_id;name;category'), but the "
+                              "planner reads comma-separated files: save it as comma-separated UTF-8: in Excel"),
+    "';' and decimal commas, as a European Excel saves": Case(
+        broken(formats.resave_csv("employees", ";", decimal_comma=True)), "employees.csv", 1, None,
+        "seems to use ';' as the delimiter"),
+    "tab-separated text": Case(broken(formats.resave_csv("roles", "\t")), "roles.csv", 1, None,
+                               "seems to use tabs as the delimiter"),
+    "Excel 'Unicode Text' (UTF-16, tabs)": Case(broken(formats.resave_csv("employees", "\t", "utf-16")), "employees.csv",
+                                                1, None, "is UTF-16 (with a byte-order mark) text, as Excel's 'Unicode "
+                                                "Text' saves it, not UTF-8. The planner reads UTF-8: save it as"),
+    "UTF-16 without a byte-order mark": Case(broken(formats.resave_csv("skills", encoding="utf-16-be")), "skills.csv", 1,
+                                             None, "is UTF-16 text, as Excel's 'Unicode Text' saves it, not UTF-8"),
+    "UTF-32": Case(broken(formats.resave_csv("roles", encoding="utf-32")), "roles.csv", 1, None,
+                   "is UTF-32 (with a byte-order mark) text, not UTF-8. The planner reads UTF-8"),
+    "Windows-1252 dash and accent": Case(
+        broken(formats.resave_csv("roles", encoding="cp1252", replace=("Finance Manager", "Finance Manager – Café"))),
+        "roles.csv", 2, None, "is not UTF-8 text (byte 0x96 on line 2); it looks like Windows-1252 (Latin-1), which "
+        "Excel's plain 'CSV (Comma delimited)' writes on Windows. The planner reads UTF-8: save it as"),
+    "Shift-JIS name": Case(broken(formats.resave_csv("employees", encoding="shift_jis", replace=("Ana Analyst", "山田　太郎"))),
+                           "employees.csv", 3, None, "is not UTF-8 text (byte 0x8e on line 3); it looks like an encoding "
+                           "other than UTF-8"),
+    "blank rows above a sheet's header": Case(broken(formats.rows_above_header("employees", [[], []]), "workbook"),
+                                              "org.xlsx[employees]", 3, None, "the header should be on row 1, but the "
+                                              "column names seem to be on row 3: delete the row(s) above it"),
+    "a title above a sheet's header": Case(broken(formats.rows_above_header("roles", [["Critical roles, 2027"]]), "workbook"),
+                                           "org.xlsx[roles]", 2, None, "the column names seem to be on row 2"),
+    "blank rows above a per-table workbook's header": Case(
+        broken(formats.rows_above_header("skills", [[], [], [], []]), "xlsx"), "skills.xlsx", 5, None,
+        "the header should be on row 1, but the column names seem to be on row 5"),
+    "a formula without a saved value": Case(
+        broken(formats.formulas("employees", "performance", [3], "=2+1"), "workbook"), "org.xlsx[employees]", 3,
+        "performance", "cell F3 holds a formula (=2+1) with no saved value: the workbook was written by a program that "
+        "never calculated it, so these cells would read as empty. Open it in Excel or LibreOffice and save it"),
+    "a column of formulas without saved values": Case(
+        broken(formats.formulas("roles", "external_hire_cost", [2, 3], "=1000*{row}"), "workbook"), "org.xlsx[roles]", 2,
+        "external_hire_cost", "cell K2 holds a formula (=1000*2) with no saved value, like 1 other cell(s) of this sheet"),
+    "a formula in an ID column": Case(
+        broken(formats.formulas("employee_skills", "employee_id", [2], "=employees!A2"), "workbook"),
+        "org.xlsx[employee_skills]", 2, "employee_id", "cell A2 holds a formula (=employees!A2) with no saved value"),
+    "formulas in a per-table workbook": Case(broken(formats.formulas("interventions", "cost", [2, 3, 4], "=100*{row}"), "xlsx"),
+                                             "interventions.xlsx", 2, "cost", "cell D2 holds a formula (=100*2) with no "
+                                             "saved value, like 2 other cell(s) of this sheet"),
 }
 
 
@@ -260,7 +330,10 @@ def test_corpus_covers_the_issue_list():
     """The kinds of hostile input the corpus promises (the rest of this file covers junk and formulas)."""
     kinds = ["wrong type", "missing column", "duplicate ID", "dangling reference", "level out of range",
              "negative cost", "empty employees", "vacancy beyond the horizon", "cycle of prerequisites",
-             "CSV text named .parquet", "text named .xlsx", "truncated Parquet", "non-UTF-8 text"]
+             "CSV text named .parquet", "text named .xlsx", "truncated Parquet", "non-UTF-8 text",
+             "hidden sheet beside its table's sheet", "a table's only sheet hidden", "column named twice in a CSV header",
+             "column named twice in a sheet", "';'-separated CSV", "tab-separated text", "Excel 'Unicode Text' (UTF-16, tabs)",
+             "Windows-1252 dash and accent", "blank rows above a sheet's header", "a formula without a saved value"]
     assert set(kinds) <= set(CASES)
 
 

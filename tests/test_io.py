@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -168,6 +170,52 @@ def test_utf8_bom_is_accepted(org, tmp_path):
     folder = write_dataset(org, tmp_path / "data")
     (folder / "skills.csv").write_text((folder / "skills.csv").read_text(), encoding="utf-8-sig")
     assert_same(load_dataset(folder), org)
+
+
+def test_csv_with_semicolons_inside_values_is_comma_separated(org, tmp_path):
+    """The delimiter hint is for a line 1 that names no column: ';' inside a comma-separated file is data."""
+    changed = replace_tables(org, skills=org.skills.assign(name=["Reporting; IFRS", "Leadership", "Python"]))
+    folder = write_dataset(changed, tmp_path / "data")
+    assert load_dataset(folder).skills["name"].iloc[0] == "Reporting; IFRS"
+
+
+def _save_values(book, values: dict[bytes, bytes]) -> None:
+    """Rewrite the worksheets' XML as Excel saves a calculated workbook: each formula cell's ``<f>...</f><v />``
+    (openpyxl's) becomes the given ``<f>...</f><v>...</v>``."""
+    with zipfile.ZipFile(book) as archive:
+        members = {info: archive.read(info) for info in archive.infolist()}
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in members.items():
+            for old, new in values.items():
+                data = data.replace(old, new)
+            archive.writestr(info, data)
+
+
+def test_formulas_with_saved_values_load_as_their_values(org, tmp_path):
+    """A workbook Excel calculated keeps each formula's value: that is what is read, an empty text result included."""
+    book = write_dataset(org, tmp_path / "org.xlsx")
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook["employees"]
+    header = [c.value for c in sheet[1]]
+    number = sheet.cell(2, header.index("performance") + 1, "=2+2").coordinate.encode()
+    text = sheet.cell(2, header.index("aspirations") + 1, '=IF(TRUE,"","x")').coordinate.encode()
+    workbook.save(book)
+    _save_values(book, {b'<c r="%s"><f>2+2</f><v />' % number: b'<c r="%s"><f>2+2</f><v>4</v>' % number,
+                        b'<c r="%s"><f>IF(TRUE,"","x")</f><v />' % text:
+                        b'<c r="%s" t="str"><f>IF(TRUE,"","x")</f><v></v>' % text})
+    loaded = load_dataset(book)
+    assert loaded.employees["performance"].iloc[0] == 4
+    assert loaded.employees["aspirations"].iloc[0] == ""
+
+
+def test_hidden_sheets_not_named_like_a_table_are_ignored(org, tmp_path):
+    book = write_dataset(org, tmp_path / "org.xlsx")
+    workbook = openpyxl.load_workbook(book)
+    lookup = workbook.create_sheet("lookups")
+    lookup.append(["kind"])
+    lookup.sheet_state = "hidden"
+    workbook.save(book)
+    assert_same(load_dataset(book), org)
 
 
 def test_empty_csv(org, tmp_path):

@@ -5,10 +5,17 @@ A dataset is one of these layouts (table names as in :data:`planner.contract.dom
 * a folder with one file per table, named ``<table>.csv``, ``<table>.parquet`` or ``<table>.xlsx``
   (first sheet); formats may be mixed, but each table has exactly one file;
 * a folder holding a single ``.xlsx`` workbook (and no per-table files), or the path of that
-  workbook: one sheet per table, the sheet named after the table.
+  workbook: one sheet per table, the sheet named after the table (trimmed, any case). Two sheets
+  named like one table, or a hidden sheet named like a table, are an issue: never resolved by
+  picking one, never read unseen.
 
 CSV files must be UTF-8 (a byte-order mark is fine) with a header line naming the table's columns, and
-every line must have as many fields as the header (a blank line is fine). Every cell is read as text,
+every line must have as many fields as the header (a blank line is fine). A file in UTF-16 or UTF-32
+(Excel's "Unicode Text"), in another encoding, or split on ';' or tabs, is refused with a message
+naming what it seems to be and how to save a comma-separated UTF-8 file. In a sheet, the header is
+row 1 (a sheet whose column names sit lower is refused, naming their row), and a formula cell must
+hold its saved value (:mod:`planner.inputs.workbooks`). A header naming a column twice (after
+trimming) is an issue in a CSV file and in a sheet. Every cell is read as text,
 so IDs such as ``0042`` keep their leading zeros; a Parquet or Excel file may hold typed columns
 (IDs that Excel turned into numbers come back as ``42``, not ``42.0``). Parsing and checking the
 values is :mod:`planner.inputs.checks`'s job; this module only reports files it cannot read. Issues name
@@ -30,12 +37,14 @@ import json
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils.cell import get_column_letter
 
 from planner.contract.domain import TABLES, Organisation
 from planner.contract.errors import InputError, Issue
 from planner.contract.paths import check_file_output, write_folder
 from planner.contract.tables import FORMATS, restore_formulas, write_table, write_workbook
 from planner.inputs.checks import build_organisation, validate_frames
+from planner.inputs.workbooks import Formula, Sheet, formulas_without_values, worksheets
 
 Locations = dict[str, tuple[str | None, int]]
 _ROW_OFFSET = {"csv": 2, "parquet": 1, "xlsx": 2}
@@ -47,14 +56,21 @@ _SIGNATURES = {  # first bytes of formats people save by mistake, for messages
     b"\xd0\xcf\x11\xe0": "an old-format Office file (.xls?)",
     b"%PDF": "a PDF document",
 }
+_WIDE = {  # byte-order marks of the wider Unicode encodings (Excel's "Unicode Text" is UTF-16), longest first;
+    # the codecs of the same names read the mark and skip it
+    codecs.BOM_UTF32_LE: "UTF-32", codecs.BOM_UTF32_BE: "UTF-32",
+    codecs.BOM_UTF16_LE: "UTF-16", codecs.BOM_UTF16_BE: "UTF-16",
+}
+_SAVE_CSV = ("save it as comma-separated UTF-8: in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'; in LibreOffice, "
+             "File > Save As > 'Text CSV' with character set 'Unicode (UTF-8)' and field delimiter ','")
 
 
 class _Unreadable(Exception):
-    """A file problem with a precise message (and row, when known)."""
+    """A file problem with a precise message (and row and column, when known)."""
 
-    def __init__(self, message: str, row: int | None = None):
+    def __init__(self, message: str, row: int | None = None, column: str | None = None):
         super().__init__(message)
-        self.row = row
+        self.row, self.column = row, column
 
 
 def _fmt(file: Path) -> str:
@@ -107,8 +123,40 @@ def _check_signature(file: Path, fmt: str) -> None:
                           f"after {size:,} bytes, without its end marker)")
 
 
+def _wide_unicode(head: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' if a file's first bytes are that (a byte-order mark, or ASCII text with a NUL
+    byte beside each character), else None."""
+    for bom, name in _WIDE.items():
+        if head.startswith(bom):
+            return f"{name} (with a byte-order mark)" if _is_text(head[:64], name) else None
+    sample = head[: min(64, len(head)) // 2 * 2]
+    odd, even = sample[1::2], sample[0::2]
+    if len(sample) >= 4 and ((all(even) and not any(odd)) or (all(odd) and not any(even))):
+        return "UTF-16"
+    return None
+
+
+def _is_text(sample: bytes, codec: str) -> bool:
+    """Whether ``sample`` (a file's first bytes, perhaps cut inside a character) is printable text in ``codec``."""
+    try:
+        text = codecs.getincrementaldecoder(codec)().decode(sample)
+    except UnicodeDecodeError:
+        return False
+    return text.translate({ord(c): None for c in "\t\r\n"}).isprintable()
+
+
+def _looks_like(data: bytes) -> str:
+    """The encoding text that is not UTF-8 seems to be in, for messages."""
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return "an encoding other than UTF-8"
+    return "Windows-1252 (Latin-1), which Excel's plain 'CSV (Comma delimited)' writes on Windows"
+
+
 def _check_text(file: Path) -> None:
-    """Stream the bytes once: text, not binary data; UTF-8; not blank. Names the line of the first bad byte."""
+    """Stream the bytes once: text, not binary data; UTF-8 (not UTF-16 or Windows-1252); not blank. Names
+    the line of the first bad byte."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines, blank = 0, True  # newlines before the current block; nothing but whitespace so far
 
@@ -117,14 +165,16 @@ def _check_text(file: Path) -> None:
             decoder.decode(block, final)
         except UnicodeDecodeError as exc:
             line = lines + exc.object.count(b"\n", 0, exc.start) + 1
-            raise _Unreadable(
-                f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} on line {line}); save it as 'CSV UTF-8'", row=line
-            ) from None
+            raise _Unreadable(f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} on line {line}); it looks like "
+                              f"{_looks_like(exc.object)}. The planner reads UTF-8: {_SAVE_CSV}", row=line) from None
 
     with open(file, "rb") as fh:
         while block := fh.read(_BLOCK):
             if fh.tell() == len(block) and block.startswith(tuple(_SIGNATURES)):
                 raise _Unreadable(f"is {_describe(block)}, not CSV text")
+            if fh.tell() == len(block) and (wide := _wide_unicode(block)):
+                excel = " as Excel's 'Unicode Text' saves it," if wide.startswith("UTF-16") else ""
+                raise _Unreadable(f"is {wide} text,{excel} not UTF-8. The planner reads UTF-8: {_SAVE_CSV}", row=1)
             nul = block.find(b"\x00")
             if nul >= 0:
                 line = lines + block.count(b"\n", 0, nul) + 1
@@ -136,18 +186,51 @@ def _check_text(file: Path) -> None:
         raise _Unreadable("is empty: expected a header line with the column names")
 
 
+def _names_columns(header: list, table: str) -> bool:
+    """Whether a header (cells of line or row 1) names any of the table's columns, after trimming."""
+    return bool({str(c).strip() for c in header} & set(TABLES[table].row_model.model_fields))
+
+
+def _check_header(names: list[str], place) -> None:
+    """Refuse a header that names a column twice after trimming (pandas would keep both, one renamed
+    'x.1', and only one would be read). ``place(indexes)`` spells where the copies are."""
+    at: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        if name:
+            at.setdefault(name, []).append(i)
+    for name, found in at.items():
+        if len(found) > 1:
+            raise _Unreadable(f"the header names column '{name}' {len(found)} times ({place(found)}): keep one, so "
+                              "that it is clear which holds the data", row=1, column=name)
+
+
+def _delimiter(first: str, table: str) -> str | None:
+    """How to call the delimiter of a line 1 that names the table's columns when split on ';' or tabs."""
+    for delimiter, name in ((";", "';'"), ("\t", "tabs")):
+        if _names_columns(next(csv.reader([first], delimiter=delimiter), []), table):
+            return name
+    return None
+
+
 def _check_shape(file: Path, table: str) -> None:
-    """Stream the CSV once: line 1 names some of the table's columns, and every non-blank line has as
-    many fields as line 1. Junk is refused at its first bad line instead of being parsed in full."""
+    """Stream the CSV once: line 1 names some of the table's columns (a line 1 split on ';' or tabs is
+    named as such), each once, and every non-blank line has as many fields as line 1. Junk is refused
+    at its first bad line instead of being parsed in full."""
     expected = list(TABLES[table].row_model.model_fields)
     with open(file, newline="", encoding="utf-8-sig") as fh:
+        first = fh.readline(_BLOCK)
+        fh.seek(0)
         reader = csv.reader(fh)
         try:
             header = next(reader, [])
-            if not {c.strip() for c in header} & set(expected):
+            if not _names_columns(header, table):
+                if delimiter := _delimiter(first, table):
+                    raise _Unreadable(f"seems to use {delimiter} as the delimiter (line 1 reads {first.strip()[:60]!r}), "
+                                      f"but the planner reads comma-separated files: {_SAVE_CSV}", row=1)
                 found = ",".join(header)
                 raise _Unreadable(f"line 1 is not a header line: it names none of the columns of '{table}' "
                                   f"({', '.join(expected)}); it reads {found[:60]!r}", row=1)
+            _check_header([c.strip() for c in header], lambda at: "fields " + " and ".join(str(i + 1) for i in at))
             line = reader.line_num + 1  # where the next record starts
             for row in reader:
                 if len(row) != len(header) and any(c.strip() for c in row):
@@ -172,9 +255,42 @@ def _read_csv(file: Path) -> pd.DataFrame:
     return df.loc[: filled[filled].index.max()] if filled.any() else df.iloc[:0]
 
 
-def _read_sheets(book: Path, sheet: int | None) -> pd.DataFrame | dict[str, pd.DataFrame]:
-    sheets = pd.read_excel(book, sheet_name=sheet, dtype=object, keep_default_na=False)
-    return {name: restore_formulas(df) for name, df in sheets.items()} if sheet is None else restore_formulas(sheets)
+def _read_grids(book: Path, sheets: list[Sheet]) -> dict[str, pd.DataFrame]:
+    """Each sheet's cells as read, row 1 included (row r is index r - 1): no header taken yet."""
+    return pd.read_excel(book, sheet_name=[s.name for s in sheets], header=None, dtype=object, keep_default_na=False)
+
+
+def _formula_problem(formulas: list[Formula], header: list[str]) -> _Unreadable:
+    """The issue for a sheet's formulas without saved values: the first named, the rest counted."""
+    first = formulas[0]
+    cell = f"{get_column_letter(first.column)}{first.row}"
+    what = f"a formula ({first.text})" if first.text else "a formula"
+    more = f", like {len(formulas) - 1:,} other cell(s) of this sheet" if len(formulas) > 1 else ""
+    column = header[first.column - 1] if first.row > 1 and first.column <= len(header) else ""
+    return _Unreadable(f"cell {cell} holds {what} with no saved value{more}: the workbook was written by a program "
+                       "that never calculated it, so these cells would read as empty. Open it in Excel or LibreOffice "
+                       "and save it (or paste the values over the formulas)", row=first.row, column=column or None)
+
+
+def _sheet_table(book: Path, sheet: Sheet, grid: pd.DataFrame, table: str) -> pd.DataFrame:
+    """A sheet's cells (``grid``) as the table: every formula has a saved value, row 1 is the header (a
+    sheet whose column names sit lower says where), and names each column once."""
+    header = [str(c).strip() for c in grid.iloc[0]] if len(grid) else []
+    formulas = formulas_without_values(book, sheet)
+    if formulas:
+        raise _formula_problem(formulas, header)
+    if grid.empty:
+        return grid
+    if not _names_columns(header, table):
+        named = grid.map(lambda c: str(c).strip()).isin(set(TABLES[table].row_model.model_fields)).any(axis=1)
+        if named.any():
+            row = int(named.idxmax()) + 1
+            raise _Unreadable(f"the header should be on row 1, but the column names seem to be on row {row}: delete "
+                              "the row(s) above it", row=row)
+    _check_header(header, lambda at: "columns " + " and ".join(get_column_letter(i + 1) for i in at))
+    df = grid.iloc[1:].reset_index(drop=True)
+    df.columns = [name or f"Unnamed: {i}" for i, name in enumerate(header)]
+    return restore_formulas(df)
 
 
 def _read_file(file: Path) -> pd.DataFrame:
@@ -184,7 +300,8 @@ def _read_file(file: Path) -> pd.DataFrame:
     _check_signature(file, fmt)
     if fmt == "parquet":
         return pd.read_parquet(file)
-    return _read_sheets(file, 0)
+    first = worksheets(file)[0]
+    return _sheet_table(file, first, _read_grids(file, [first])[first.name], file.stem.lower())
 
 
 def _load(table: str, label: str, fmt: str, read) -> tuple[pd.DataFrame | None, Issue | None]:
@@ -192,7 +309,7 @@ def _load(table: str, label: str, fmt: str, read) -> tuple[pd.DataFrame | None, 
     try:
         df = read()
     except _Unreadable as exc:
-        return None, Issue(table=table, file=label, row=exc.row, message=str(exc))
+        return None, Issue(table=table, file=label, row=exc.row, column=exc.column, message=str(exc))
     except Exception as exc:  # any parser's failure means the same to the user: the file is unreadable
         problem = str(exc).replace("Error tokenizing data. C error: ", "").strip()
         return None, Issue(table=table, file=label, message=f"cannot be read as {_KIND[fmt]}: {problem}")
@@ -205,24 +322,48 @@ def _missing(table: str, label: str, where: str) -> Issue:
     return Issue(table=table, file=label, message=f"required table '{table}' is missing: {where}")
 
 
+def _match_sheets(book: Path, sheets: list[Sheet]) -> tuple[dict[str, Sheet], list[Issue]]:
+    """Each table's sheet: the one sheet named after it (after trimming and ignoring case), visible.
+    Two such sheets, or a hidden one, are an issue about the table, never resolved by picking one."""
+    named: dict[str, list[Sheet]] = {}
+    for sheet in sheets:
+        named.setdefault(sheet.name.strip().casefold(), []).append(sheet)
+    chosen, issues = {}, []
+    for name in TABLES:
+        found = named.get(name, [])
+        if len(found) > 1:
+            names = " and ".join(repr(s.name) + (" (hidden: you cannot see it)" if s.hidden else "") for s in found)
+            issues.append(Issue(table=name, file=str(book), message=f"has {len(found)} sheets named like table '{name}' "
+                                f"({names}; names are compared after trimming spaces and ignoring case): keep one"))
+        elif found and found[0].hidden:
+            issues.append(Issue(table=name, file=str(book), message=f"sheet {found[0].name!r} (table '{name}') is "
+                                "hidden: you cannot see it, so the planner does not read it; unhide it (right-click a "
+                                "sheet tab > Unhide) if it holds the table, or delete it"))
+        elif found:
+            chosen[name] = found[0]
+    return chosen, issues
+
+
 def _read_workbook(book: Path) -> tuple[dict[str, pd.DataFrame], Locations, list[Issue]]:
     try:
         _check_signature(book, "xlsx")
-        sheets = {name.strip().lower(): df for name, df in _read_sheets(book, None).items()}
+        chosen, issues = _match_sheets(book, worksheets(book))
+        grids = _read_grids(book, list(chosen.values())) if chosen else {}
     except _Unreadable as exc:
         return {}, {}, [Issue(table="dataset", file=str(book), message=str(exc))]
     except Exception as exc:  # see _load
         return {}, {}, [Issue(table="dataset", file=str(book), message=f"cannot be read as {_KIND['xlsx']}: {exc}")]
-    raw, where, issues = {}, {}, []
+    raw, where, refused = {}, {}, {i.table for i in issues}
     for name, spec in TABLES.items():
         label = f"{book}[{name}]"
-        if name in sheets:
-            df, problem = _load(name, label, "xlsx", lambda: sheets[name])
+        if name in chosen:
+            sheet = chosen[name]
+            df, problem = _load(name, label, "xlsx", lambda: _sheet_table(book, sheet, grids[sheet.name], name))
             if problem:
                 issues.append(problem)
             else:
                 raw[name], where[name] = df, (label, _ROW_OFFSET["xlsx"])
-        elif spec.required:
+        elif spec.required and name not in refused:
             issues.append(_missing(name, str(book), f"the workbook has no sheet named '{name}'"))
     return raw, where, issues
 
