@@ -99,8 +99,8 @@ class SolverConfig(_Strict):
         description="Wall-clock seconds the user waits, from the start of the solve (or from loading, on the command "
         "line) to the checked plan, in every mode: the search gets what loading, set-up and the readiness-ranking "
         "start leave, less the time to build the plan from its answer. In deterministic mode the search also stops "
-        "after 0.3 times this in CP-SAT's deterministic time (about two thirds of the limit in wall-clock time on an "
-        "idle 2-core machine), so that it finds the same plan on a machine up to about 1.5x slower or busier; one that "
+        "after 0.2 times this in CP-SAT's deterministic time (about half the limit in wall-clock time on an "
+        "idle 2-core machine), so that it finds the same plan on a machine up to about 2x slower or busier; one that "
         "the wall clock stops first says so in the plan's message.",
     )
     num_workers: int = Field(default=8, ge=1, description="CP-SAT search workers (8 beats 2 even on 2 cores).")
@@ -109,7 +109,7 @@ class SolverConfig(_Strict):
     deterministic: bool = Field(
         default=False,
         description="Run CP-SAT's workers in its deterministic interleaved mode, so the same inputs, seed and workers "
-        "give the same plan on any machine load (up to about 1.5x slower or busier). What it costs: on the sample the "
+        "give the same plan on any machine load (up to about 2x slower or busier). What it costs: on the sample the "
         "interleaved workers need about 14 s of wall-clock time to prove the money optimum that free-running workers "
         "(false, the default) prove in about 1.5 s; free-running workers may return a different one of several "
         "equally good plans, or on a plan not proven optimal, a different plan.",
