@@ -418,16 +418,34 @@ def test_check_refuses_a_plan_not_made_from_these_inputs(greedy_plan, tmp_path, 
     assert cli("check", ROOT / "data" / "sample", plan, "--any-inputs").exit_code in (0, 1)  # checked, whatever it finds
 
 
-def test_check_prints_the_rule_of_each_violation(greedy_plan, tmp_path):
+def _one_on_every_slate(plan: Path) -> None:
+    pd.read_csv(plan / "slates.csv", dtype=str).assign(employee_id="E00001").to_csv(plan / "slates.csv", index=False)
+
+
+def _course_repriced(plan: Path) -> None:
+    learning = pd.read_csv(plan / "learning.csv", dtype=str)
+    learning.loc[0, "cost"] = "1"
+    learning.to_csv(plan / "learning.csv", index=False)
+
+
+def _unknown_successor(plan: Path) -> None:
+    slates = pd.read_csv(plan / "slates.csv", dtype=str)
+    slates.loc[0, "employee_id"] = "[bold]E-NOBODY"  # markup in user data is printed as text, too
+    slates.to_csv(plan / "slates.csv", index=False)
+
+
+@pytest.mark.parametrize("tamper, rule", [(_one_on_every_slate, "[max_slates]"), (_course_repriced, "[learning_records]"),
+                                          (_unknown_successor, "[slate_structure]")])
+def test_check_prints_the_rule_of_each_violation(greedy_plan, tmp_path, tamper, rule):
     import shutil
 
     plan = tmp_path / "plan"
     shutil.copytree(greedy_plan, plan)
-    slates = pd.read_csv(plan / "slates.csv", dtype=str)
-    slates.assign(employee_id="E00001").to_csv(plan / "slates.csv", index=False)  # one person on every slate
+    tamper(plan)
     result = cli("check", ROOT / "data" / "sample", plan)
-    assert result.exit_code == 1
-    assert "[max_slates]" in result.output or "[slate_structure]" in result.output, result.output
+    assert result.exit_code == 1 and rule in result.output, result.output
+    if tamper is _unknown_successor:
+        assert "[bold]E-NOBODY" in result.output
 
 
 @pytest.mark.parametrize("option, value", [("--time-limit", "-1"), ("--time-limit", "0"), ("--workers", "0"), ("--time-limit", "nan")])

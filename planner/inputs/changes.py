@@ -59,6 +59,14 @@ class _Tables:
         return False
 
     def row_model(self, model, data: dict, field: str) -> dict | None:
+        """``data`` as a row of ``model`` (a table's row model), every problem reported on the change; a
+        key that is not one of the table's columns is one (it would otherwise be dropped unseen)."""
+        unknown = [k for k in data if k not in model.model_fields]
+        for key in unknown:
+            self.problem(f"{field}.{key}", f"unknown column: {model.__name__.lower()} rows have "
+                                           f"{', '.join(model.model_fields)}")
+        if unknown:
+            return None
         try:
             return model.model_validate(data).model_dump()
         except ValidationError as exc:

@@ -17,6 +17,10 @@ def _nest(depth: int, flow: str = "[]") -> str:
     return flow[0] * depth + flow[1] * depth
 
 
+_ROLE = ("{role_id: R-NEW, title: New, family: Finance, level: 3, department: Finance, location: Leeds, critical: true, "
+         "criticality: 3, external_hire_cost: 1000")
+_COURSE = "{intervention_id: I-NEW, name: New, kind: course, cost: 100, duration_quarters: 1, hours_per_quarter: 10"
+
 YAML_CASES = {
     # (how to break the valid text, part of the message)
     "name repeated": (lambda t: t + "name: other\n", "the key 'name' is repeated"),
@@ -36,4 +40,15 @@ YAML_CASES = {
     "a 2 MB file": (lambda t: t + "# " + "x" * 2_000_000 + "\n", "larger than 1 MB"),
     "a 2 MB description": (lambda t: t + "description: " + "y" * 2_000_000 + "\n", "larger than 1 MB"),
     "10 MB of settings": (lambda t: t + "".join(f"k{i}: {i}\n" for i in range(1_000_000)), "larger than 1 MB"),
+    # free-form parts of changes: a key that is no column was dropped unseen
+    "unknown key in a new role": (lambda t: t + f"changes:\n- {{type: new_role, role: {_ROLE}, colour: red}}}}\n",
+                                  "role.colour'"),
+    "unknown key in a new intervention": (
+        lambda t: t + f"changes:\n- {{type: new_intervention, intervention: {_COURSE}, owner: me}}, "
+                      "effects: [{skill_id: FIN, min_level: 0, to_level: 2}]}\n",
+        "intervention.owner'"),
+    "unknown key in an effect": (
+        lambda t: t + f"changes:\n- {{type: new_intervention, intervention: {_COURSE}}}, "
+                      "effects: [{skill_id: FIN, min_level: 0, to_level: 2, weight: 3}]}\n",
+        "effects.0.weight'"),
 }
