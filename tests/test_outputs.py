@@ -553,3 +553,10 @@ def test_a_name_too_long_in_bytes_is_refused():
     assert check_name("漢" * 66) == "漢" * 66  # 198 bytes
     with pytest.raises(ValueError, match="bytes"):
         check_name("漢" * 80)  # 80 characters, 240 bytes
+
+
+def test_a_sweep_of_a_scenario_whose_name_has_spaces_saves_its_frontier(tmp_path):
+    path = _baseline_with(tmp_path, **{"name: baseline": "name: CFO retires early"})
+    result = cli("sweep", path, "--budget", "0,1000", "--workers", "1", "--time-limit", "1", "--workspace", tmp_path / "ws")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "ws" / "sweeps").iterdir()] == ["CFO retires early--budget.total.csv"]
