@@ -62,6 +62,11 @@ def _plain_folder(folder: str) -> bool:
     return True
 
 
+class StoreError(ValueError):
+    """The workspace's catalogue cannot be used (not a SQLite database, or damaged): a message naming
+    the file and what to do, for the CLI and the app to show as an input error."""
+
+
 _DAMAGE = ("no such table", "no such column", "not a database", "malformed", "unable to open", "datatype mismatch")
 
 
@@ -72,15 +77,13 @@ def _as_store_error(exc: sqlite3.DatabaseError, db: Path) -> Exception:
     if isinstance(exc, sqlite3.OperationalError) and any(w in text for w in ("locked", "busy")):
         return StoreError(f"the workspace's catalogue {db} is busy: another planner process holds it ({text}); try again")
     if any(w in text for w in _DAMAGE):
-        return StoreError(f"the workspace's catalogue {db} cannot be used ({text}): it was changed by something "
-                          "other than the planner. Restore it from a backup, or move the whole workspace aside and "
-                          "start a new one; nothing in it was changed")
+        return StoreError(f"the workspace's catalogue {db} cannot be read ({text}): it is damaged or was changed by "
+                          f"something other than the planner. Restore it from a backup, or move the whole workspace "
+                          f"aside and start a new one (each folder in {db.parent / 'plans'} is still a plan folder "
+                          f"that commands taking a plan folder can read); nothing in it was changed")
     return exc
 
 
-class StoreError(ValueError):
-    """The workspace's catalogue cannot be used (not a SQLite database, or damaged): a message naming
-    the file and what to do, for the CLI and the app to show as an input error."""
 _KPI_COLUMNS = ["status", "coverage", "covered_roles", "critical_roles", "training_cost", "total_cost", "gap", "objective"]
 LIST_COLUMNS = ["name", "scenario", "fingerprint", "created", *_KPI_COLUMNS]
 _BUSY_TIMEOUT_S = 10.0
@@ -261,12 +264,7 @@ class PlanStore:
             con.execute("PRAGMA schema_version").fetchone()  # reads the header: a file that is no database fails here
         except sqlite3.DatabaseError as exc:
             con.close()
-            if isinstance(exc, sqlite3.OperationalError) and any(w in str(exc) for w in ("locked", "busy")):
-                raise
-            raise StoreError(f"the workspace's catalogue {self._db} cannot be read ({exc}): it is damaged or is not the "
-                             f"planner's. Restore it from a backup, or move the whole workspace aside and start a new "
-                             f"one (each folder in {self._plans} is still a plan folder that commands taking a plan "
-                             f"folder can read); nothing in it was changed") from None
+            raise _as_store_error(exc, self._db) from None
         return con
 
     @contextmanager
