@@ -125,6 +125,12 @@ def test_an_output_beside_or_inside_an_input_is_fine(tmp_path):
     assert check_folder_output(data / "plan", "plan", inputs=[data]) is None
 
 
+def _killed(script: str, out: Path) -> int:
+    """Run ``script`` (which kills itself with exit code 9 part-way through a write of ``out``) in a
+    fresh interpreter; its exit code."""
+    return subprocess.run([sys.executable, "-c", script, str(out)], cwd=ROOT, env={"PYTHONPATH": str(ROOT)}).returncode
+
+
 def test_a_killed_write_leaves_the_old_folder_and_at_most_a_recognisable_hidden_sibling(tmp_path):
     out = tmp_path / "out"
     write_folder(out, "plan", fill("old"))
@@ -132,8 +138,7 @@ def test_a_killed_write_leaves_the_old_folder_and_at_most_a_recognisable_hidden_
     killer = ("import os, sys; from pathlib import Path; from planner.contract.paths import write_folder\n"
               "def write(folder):\n    (folder / 'a.txt').write_text('new')\n    os._exit(9)\n"
               "write_folder(Path(sys.argv[1]), 'plan', write)\n")
-    done = subprocess.run([sys.executable, "-c", killer, str(out)], cwd=ROOT, env={"PYTHONPATH": str(ROOT)})
-    assert done.returncode == 9
+    assert _killed(killer, out) == 9
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     left = sorted(p.name for p in tmp_path.iterdir() if p.name != "out")
     assert len(left) == 1 and left[0].startswith(".out.planner-tmp-"), left
@@ -145,14 +150,12 @@ def test_a_killed_write_leaves_the_old_folder_and_at_most_a_recognisable_hidden_
 def test_a_write_killed_between_its_two_renames_gets_the_old_folder_back(tmp_path):
     out = tmp_path / "out"
     write_folder(out, "plan", fill("old"))
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
     killer = ("import os, sys; from pathlib import Path; import planner.contract.paths as paths\n"
               "real = os.replace\n"
               "def replace(a, b):\n    real(a, b)\n    if Path(b).name == 'old':\n        os._exit(9)\n"
               "paths.os.replace = replace\n"
               "paths.write_folder(Path(sys.argv[1]), 'plan', lambda f: (f / 'a.txt').write_text('new'))\n")
-    done = subprocess.run([sys.executable, "-c", killer, str(out)], cwd=ROOT, env={"PYTHONPATH": str(ROOT)})
-    assert done.returncode == 9 and not out.exists()  # killed with the old folder moved aside, the new not in
+    assert _killed(killer, out) == 9 and not out.exists()  # killed with the old folder moved aside, the new not in
     assert "out" not in [p.name for p in tmp_path.iterdir()]
     result = cli("plans", "list", "--workspace", tmp_path / "ws")  # an unrelated command leaves it alone
     assert result.exit_code == 0 and not out.exists()
@@ -363,10 +366,9 @@ def test_bad_names_are_refused_everywhere_a_name_becomes_a_path(tmp_path, label)
     assert not list(tmp_path.iterdir())
 
 
-def test_a_plan_recording_a_name_no_longer_allowed_is_an_error_not_a_traceback(tmp_path):
+def test_a_plan_recording_a_name_no_longer_allowed_is_an_error_not_a_traceback(tmp_path, greedy):
     # a plan saved by an older version, whose scenario name this version refuses
-    org, scenario = planner.load(ROOT / "scenarios" / "baseline.yaml")
-    plan = planner.solve(scenario, org, method="greedy")
+    plan = greedy
     settings = {**plan.meta.scenario_settings, "name": "q1/q2"}
     old = plan.model_copy(update={"meta": plan.meta.model_copy(update={"scenario_settings": settings})})
     planner.write_plan(old, tmp_path / "old")
@@ -375,15 +377,21 @@ def test_a_plan_recording_a_name_no_longer_allowed_is_an_error_not_a_traceback(t
     assert "plan" in result.output and "name" in result.output and "q1/q2" in result.output
     with pytest.raises(planner.InputError, match="q1/q2"):
         planner.recorded_scenario(settings, "plan old")
-    assert planner.recorded_scenario(plan.meta.scenario_settings, "plan").name == scenario.name
+    assert planner.recorded_scenario(plan.meta.scenario_settings, "plan").name == "baseline"
 
 
 @pytest.fixture(scope="module")
-def greedy_plan(tmp_path_factory) -> Path:
-    """The sample's readiness-ranking plan, written once: the checker's input for the tests below."""
-    out = tmp_path_factory.mktemp("greedy") / "plan"
+def greedy() -> planner.Plan:
+    """The sample's readiness-ranking plan, made once for the module."""
     org, scenario = planner.load(ROOT / "scenarios" / "baseline.yaml")
-    planner.write_plan(planner.solve(scenario, org, method="greedy"), out)
+    return planner.solve(scenario, org, method="greedy")
+
+
+@pytest.fixture(scope="module")
+def greedy_plan(tmp_path_factory, greedy) -> Path:
+    """That plan written as a plan folder: the checker's input for the tests below."""
+    out = tmp_path_factory.mktemp("greedy") / "plan"
+    planner.write_plan(greedy, out)
     return out
 
 
@@ -485,9 +493,9 @@ def test_a_file_given_as_the_workspace_is_refused(tmp_path, under):
 
 
 @pytest.mark.parametrize("damage", [b"garbage", b"", b"SQLite format 3\x00" + b"\xff" * 200])
-def test_a_damaged_catalogue_is_an_error_that_changes_nothing(tmp_path, damage):
+def test_a_damaged_catalogue_is_an_error_that_changes_nothing(tmp_path, greedy, damage):
     ws = tmp_path / "ws"
-    planner.PlanStore(ws).save(planner.solve(*reversed(planner.load(ROOT / "scenarios" / "baseline.yaml")), method="greedy"), "kept")
+    planner.PlanStore(ws).save(greedy, "kept")
     folders = sorted(p.name for p in (ws / "plans").iterdir())
     (ws / "catalogue.sqlite").write_bytes(damage) if damage else (ws / "catalogue.sqlite").write_bytes(b"\x00" * 4096)
     for command in (["plans", "list"], ["plans", "show", "kept"], ["plans", "recover"],
@@ -497,10 +505,10 @@ def test_a_damaged_catalogue_is_an_error_that_changes_nothing(tmp_path, damage):
     assert sorted(p.name for p in (ws / "plans").iterdir()) == folders  # recover deleted nothing
 
 
-def test_plans_recover_removes_a_killed_saves_leftovers_only(tmp_path):
+def test_plans_recover_removes_a_killed_saves_leftovers_only(tmp_path, greedy):
     ws = tmp_path / "ws"
     store = planner.PlanStore(ws)
-    store.save(planner.solve(*reversed(planner.load(ROOT / "scenarios" / "baseline.yaml")), method="greedy"), "CFO retires early")
+    store.save(greedy, "CFO retires early")
     (ws / "plans" / "half~0123456789ab").mkdir()  # what a save killed midway leaves
     result = cli("plans", "recover", "--workspace", ws)
     assert result.exit_code == 0 and "removed plans/half~0123456789ab" in result.output
@@ -520,11 +528,11 @@ def test_replacing_a_saved_plan_says_which(tmp_path):
     "UPDATE plans SET kpis_json = '{not json'",
     "ALTER TABLE plans RENAME COLUMN kpis_json TO k",
 ])
-def test_a_tampered_catalogue_is_an_error_not_a_traceback(tmp_path, tamper):
+def test_a_tampered_catalogue_is_an_error_not_a_traceback(tmp_path, greedy, tamper):
     import sqlite3
 
     ws = tmp_path / "ws"
-    planner.PlanStore(ws).save(planner.solve(*reversed(planner.load(ROOT / "scenarios" / "baseline.yaml")), method="greedy"), "kept")
+    planner.PlanStore(ws).save(greedy, "kept")
     with sqlite3.connect(ws / "catalogue.sqlite") as con:
         con.execute(tamper)
     results = [cli(*command, "--workspace", ws) for command in (["plans", "list"], ["plans", "show", "kept"],
