@@ -5,6 +5,7 @@ The public API (the CLI and the app use nothing else)::
     org, scenario = planner.load("scenarios/baseline.yaml")   # or load_dataset(folder) + load_scenario(file)
     issues = planner.validate("scenarios/baseline.yaml")       # every problem, with file, row and column
     plan = planner.solve(scenario, org)                        # pydantic Plan; plan.slates_df(), plan.learning_df()
+    plan.workforce = planner.plan_workforce(scenario, org, plan)  # hires, moves, redundancies per category and quarter
     report = planner.check(org, scenario, plan)                # the solver-free plan checker
     planner.write_plan(plan, "plans/baseline")
     run = planner.SolveRun(scenario, org, planner.Destination(workspace=Path("workspace"))).start()  # solve, check, save
@@ -24,7 +25,7 @@ from planner.contract.scenario import Scenario, load_scenario, recorded_scenario
 from planner.store import PlanStore, StoreError
 from planner.inputs.loading import (check_scenario, load, load_dataset, organisation_from_records, scenario_organisation,
                                     validate)
-from planner.workflow import Destination, Outcome, SolveRun, solve, solve_check_save
+from planner.workflow import Destination, Outcome, SolveRun, plan_workforce, solve, solve_check_save
 from planner.version import __version__  # noqa: F401 - planner.__version__
 
 # The rest of the API, imported on first use (PEP 562) so that ``import planner`` stays light:
@@ -44,6 +45,10 @@ _ON_FIRST_USE = {
     "VacancyChange": ("planner.contract.scenario", "VacancyChange"),
     "Veto": ("planner.contract.scenario", "Veto"),
     "Weights": ("planner.contract.scenario", "Weights"),
+    "WorkforceSettings": ("planner.contract.scenario", "WorkforceSettings"),
+    "WorkforcePlan": ("planner.contract.workforce", "WorkforcePlan"),
+    "WORKFORCE_TABLES": ("planner.contract.workforce", "WORKFORCE_TABLES"),
+    "has_workforce": ("planner.problem.workforce", "has_workforce"),
     "write_table": ("planner.contract.tables", "write_table"),
     "write_text_atomically": ("planner.contract.tables", "write_text_atomically"),
     # inputs and synthetic organisations
@@ -79,7 +84,7 @@ __all__ = [
     "Scenario", "SolveRun", "solve_check_save",
     "check", "check_scenario", "compare", "load", "load_dataset", "load_scenario", "organisation_from_records", "read_plan",
     "recorded_scenario",
-    "scenario_organisation", "solve", "sweep", "validate", "write_plan",
+    "scenario_organisation", "solve", "sweep", "validate", "write_plan", "plan_workforce",
     *_ON_FIRST_USE,
 ]
 

@@ -56,6 +56,25 @@ def solve(
                   baseline=baseline, baseline_name=baseline_name, method=method, on_phase=on_phase, deadline=deadline)
 
 
+def plan_workforce(scenario: Scenario, org: Optional[Organisation] = None, plan: Optional[Plan] = None):
+    """The workforce plan (:class:`planner.contract.workforce.WorkforcePlan`) of ``scenario``: hires,
+    moves, redundancies, overstaffing and short-time working per category and quarter, at least cost
+    (or with the fewest redundancies), joined to the succession ``plan`` (its successors' moves, its
+    uncovered roles' external hires and its training spend; without one, the workforce alone). ``org``
+    as in :func:`solve`. Raises InputError when the dataset has no workforce tables or a workforce
+    change names what does not exist."""
+    from planner.inputs.loading import check_scenario, scenario_organisation
+    from planner.solver.workforce import solve_workforce
+
+    if org is None:
+        org = scenario_organisation(scenario)
+    else:
+        errors = [i for i in check_scenario(org, scenario) if i.severity == "error"]
+        if errors:
+            raise InputError(errors)
+    return solve_workforce(org, scenario, plan)
+
+
 @dataclass
 class Destination:
     """Where a checked plan goes: the workspace's plan store (``workspace``, as ``name``, replacing a
@@ -87,16 +106,21 @@ class Outcome:
 
 
 def solve_check_save(scenario: Scenario, org: Organisation, to: Destination, on_progress=None,
-                     stop: Optional[threading.Event] = None, **solve_options) -> Outcome:
+                     stop: Optional[threading.Event] = None, workforce: bool = False, **solve_options) -> Outcome:
     """Solve (:func:`solve` with ``solve_options``: scenario_file, baseline, baseline_name,
-    method), check the plan without the solver, then save it to ``to``. Bad input comes back as a
-    ``failed`` outcome with its issues; any other error propagates."""
+    method), with ``workforce`` also the workforce plan joined to it (:func:`plan_workforce`), check
+    the plan without the solver, then save it to ``to``. Bad input comes back as a ``failed`` outcome
+    with its issues; any other error propagates."""
     try:
         plan = solve(scenario, org, on_progress=on_progress, stop=stop, **solve_options)
+        if not plan.has_solution:
+            return Outcome("no_plan", plan=plan, message=plan.meta.message)
+        if workforce:
+            plan.workforce = plan_workforce(scenario, org, plan)
+            if not plan.workforce.has_solution:
+                return Outcome("no_plan", plan=plan, message=plan.workforce.kpis.message)
     except InputError as exc:
         return Outcome("failed", issues=exc.issues, error=exc)
-    if not plan.has_solution:
-        return Outcome("no_plan", plan=plan, message=plan.meta.message)
     report = check_plan(org, scenario, plan)
     if not report.ok:
         return Outcome("rejected", plan=plan, report=report,

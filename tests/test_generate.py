@@ -19,7 +19,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 
 def _read_csv_folder(folder: Path) -> dict[str, pd.DataFrame]:
-    return {name: pd.read_csv(folder / f"{name}.csv", dtype=str) for name in TABLES}
+    return {name: pd.read_csv(folder / f"{name}.csv", dtype=str) for name in TABLES if (folder / f"{name}.csv").exists()}
 
 
 @pytest.mark.parametrize(
@@ -37,10 +37,11 @@ def test_generated_frames_validate(n_employees, n_critical, n_interventions, see
 
 
 def test_same_seed_same_frames_and_different_seed_different():
-    first = generate_organisation(120, 12, 30, seed=3)
-    again = generate_organisation(120, 12, 30, seed=3)
+    first = generate_organisation(120, 12, 30, seed=3, workforce=True)
+    again = generate_organisation(120, 12, 30, seed=3, workforce=True)
     other = generate_organisation(120, 12, 30, seed=4)
-    for name in TABLES:
+    assert set(first) == set(TABLES) - {"workforce_supply"}  # the generator counts employees instead
+    for name in first:
         pd.testing.assert_frame_equal(first[name], again[name])
     assert not first["employees"].equals(other["employees"])
     assert not first["employee_skills"].equals(other["employee_skills"])
@@ -111,7 +112,8 @@ def test_cli_writes_a_valid_dataset(tmp_path):
     result = CliRunner().invoke(app, ["generate", "--employees", "80", "--critical-roles", "10", "--interventions", "20",
                                       "--seed", "3", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST, *(f"{name}.csv" for name in TABLES)])
+    written = [f"{name}.csv" for name in TABLES if name != "workforce_supply"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST, *written])
     org = build_organisation(_read_csv_folder(out))
     assert len(org.employees) == 80 and len(org.critical_roles) == 10
     assert "80 employees, 10 critical roles" in " ".join(result.output.split())
@@ -120,8 +122,10 @@ def test_cli_writes_a_valid_dataset(tmp_path):
 def test_cli_writes_the_bundled_sample_byte_for_byte(tmp_path):
     result = CliRunner().invoke(app, ["generate", "--sample", "--out", str(tmp_path / "sample")])
     assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "sample").iterdir()) == sorted(p.name for p in SAMPLE.iterdir())
     for name in TABLES:
-        assert (tmp_path / "sample" / f"{name}.csv").read_bytes() == (SAMPLE / f"{name}.csv").read_bytes(), name
+        if name != "workforce_supply":
+            assert (tmp_path / "sample" / f"{name}.csv").read_bytes() == (SAMPLE / f"{name}.csv").read_bytes(), name
 
 
 def test_too_few_employees_for_the_critical_roles_is_refused():
@@ -215,3 +219,14 @@ def test_cli_writes_a_hard_dataset(tmp_path):
     assert result.exit_code == 0, result.output
     org = build_organisation(_read_csv_folder(out))
     assert org.interventions["seats_per_quarter"].notna().all()
+
+
+def test_workforce_tables_leave_the_other_tables_as_they_were():
+    plain = generate_organisation(120, 12, 30, seed=3)
+    both = generate_organisation(120, 12, 30, seed=3, workforce=True)
+    assert not {n for n in plain if n.startswith("workforce_")}
+    for name in plain:
+        if name != "employees":
+            pd.testing.assert_frame_equal(plain[name], both[name])
+    pd.testing.assert_frame_equal(plain["employees"], both["employees"][list(plain["employees"].columns)])
+    assert {"fte", "retirement_quarter"} <= set(both["employees"].columns)

@@ -27,7 +27,20 @@ ROUND_TRIPS = {
 @pytest.fixture
 def org():
     moves = pd.DataFrame({"from_family": ["Finance"], "to_family": ["Finance"]})
-    return build_organisation({**valid_tables(), "family_moves": moves})
+    return build_organisation({**valid_tables(), "family_moves": moves, **workforce_tables()})
+
+
+def workforce_tables() -> dict[str, pd.DataFrame]:
+    """The optional workforce tables for valid_tables' organisation: two categories, one of them a role."""
+    return {
+        "workforce_costs": pd.DataFrame({"category": ["Finance/2", "R01"], "loaded_cost": [9000.0, 40000.0],
+                                         "hire_cost": [5000.0, 60000.0], "time_to_hire": [1, 3], "hire_cap": [2.0, None],
+                                         "short_time_cap": [1.0, 0.0], "attrition_rate": [None, 0.02]}),
+        "workforce_demand": pd.DataFrame({"category": ["Finance/2", "Finance/2"], "quarter": [0, 4], "fte": [2.0, 2.5]}),
+        "workforce_moves": pd.DataFrame({"from_category": ["Finance/2"], "to_category": ["R01"], "kind": ["promotion"],
+                                         "cost": [1500.0], "cap_share": [0.5], "intervention_id": ["I01"]}),
+        "workforce_supply": pd.DataFrame({"category": ["R01"], "fte": [1.0]}),
+    }
 
 
 def assert_same(a, b):

@@ -27,6 +27,8 @@ def generate(
                                 "organisation: few ready now, two-part development paths, binding seats and hours, "
                                 "vacancies over the whole horizon)."),
     sample: bool = typer.Option(False, "--sample", help="The bundled sample organisation (its fixed sizes and seed) instead."),
+    workforce: bool = typer.Option(True, "--workforce/--no-workforce", help="Also the workforce tables (categories, "
+                                   "costs, demand, moves) and employees' fte and retirement_quarter."),
 ) -> None:
     """Write a synthetic organisation in the documented format (deterministic for a seed), then read it
     back as a user would: it must validate."""
@@ -44,7 +46,7 @@ def generate(
     else:
         try:
             frames = planner.generate_organisation(employees, critical_roles, interventions, seed=seed,
-                                                   horizon_quarters=horizon, profile=profile)
+                                                   horizon_quarters=horizon, profile=profile, workforce=workforce)
         except ValueError as exc:
             fail(str(exc))
         with writing(out):

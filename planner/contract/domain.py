@@ -57,6 +57,16 @@ class Employee(_Row):
         description="Optional: quarter the employee leaves (no learning from then on, off slates of roles needed "
         "then or later). Usually set by a scenario's employee_leaves change.",
     )
+    fte: float = Field(
+        default=1.0, gt=0.0, le=1.0,
+        description="Optional: full-time equivalent, above 0 and at most 1 (default 1): what the person counts for in "
+        "the workforce plan's headcount.",
+    )
+    retirement_quarter: Optional[int] = Field(
+        default=None, ge=0,
+        description="Optional: quarter the employee retires (a known leaver in the workforce plan from then on); "
+        "empty = no known retirement.",
+    )
 
 
 class EmployeeSkill(_Row):
@@ -113,6 +123,71 @@ class FamilyMove(_Row):
     to_family: str = Field(min_length=1, description="... into a role of this family.")
 
 
+class WorkforceCost(_Row):
+    """One workforce category (a job family and grade, spelled '<family>/<grade>', or a role ID) and
+    what its people cost. Every rate and cap is per quarter as given."""
+
+    category: str = Field(min_length=1, description="A job family and grade ('Finance/3') or a roles.role_id: the "
+                          "employees of that family and grade (or in that role) form its opening headcount.")
+    loaded_cost: float = Field(ge=0.0, description="Loaded cost of one FTE for one quarter (pay, benefits, overheads), money units.")
+    hire_cost: float = Field(ge=0.0, description="Cost of hiring one FTE from outside (recruitment and onboarding), money units.")
+    time_to_hire: int = Field(default=1, ge=0, description="Quarters from the decision to hire to the hire's first quarter "
+                              "(no hire can start before this quarter).")
+    hire_cap: Optional[float] = Field(default=None, ge=0.0, description="Most FTE that can be hired into the category in "
+                                      "one quarter; empty = no cap.")
+    redundancy_cost: float = Field(default=0.0, ge=0.0, description="Cost of making one FTE redundant, money units.")
+    overstaffing_cost: float = Field(default=0.0, ge=0.0, description="Cost per quarter of each FTE above demand "
+                                     "(on top of its loaded cost), money units.")
+    overstaffing_cap: Optional[float] = Field(default=None, ge=0.0, description="Most FTE above demand in one quarter; "
+                                              "empty = no cap (the scenario may also cap the total across categories).")
+    short_time_cost: float = Field(default=0.0, ge=0.0, description="Cost per quarter of putting one FTE on short-time "
+                                   "working (on top of its loaded cost), money units.")
+    short_time_cap: float = Field(default=0.0, ge=0.0, description="Most FTE on short-time working in one quarter "
+                                  "(default 0: none).")
+    short_time_productivity: float = Field(default=0.5, ge=0.0, lt=1.0, description="Share of a full-time FTE's work "
+                                           "that an FTE on short-time working does (default 0.5).")
+    understaffing_cost: Optional[float] = Field(default=None, ge=0.0, description="Cost per quarter of each FTE of "
+                                                "demand not met (contractors, overtime, work not done), money units; "
+                                                "empty = twice the loaded cost.")
+    attrition_rate: Optional[float] = Field(default=None, ge=0.0, lt=1.0, description="Share of the category's people who "
+                                            "leave in a quarter; empty = from its members' flight_risk (1 - (1 - mean "
+                                            "annual flight_risk) ** 0.25), or the organisation's mean without members.")
+    new_hire_attrition_rate: Optional[float] = Field(default=None, ge=0.0, lt=1.0, description="Share of a quarter's "
+                                                     "hires who leave in that same quarter; empty = attrition_rate.")
+
+
+class WorkforceDemand(_Row):
+    category: str = Field(min_length=1, description="A workforce_costs.category.")
+    quarter: int = Field(ge=0, description="Quarter of the horizon (0 = the first).")
+    fte: float = Field(ge=0.0, description="FTE the category needs in that quarter. A quarter without a row holds the "
+                       "latest earlier quarter's demand; before a category's first row, and for a category without "
+                       "rows, demand is its opening headcount.")
+
+
+class WorkforceMove(_Row):
+    from_category: str = Field(min_length=1, description="A workforce_costs.category people move out of ...")
+    to_category: str = Field(min_length=1, description="... into this one.")
+    kind: Literal["promotion", "lateral", "retraining", "downgrade"] = Field(description="What the move is.")
+    cost: float = Field(default=0.0, ge=0.0, description="Cost per FTE moved (besides the enabling intervention's), money units.")
+    cap: Optional[float] = Field(default=None, ge=0.0, description="Most FTE moved in one quarter; empty = no absolute cap.")
+    cap_share: Optional[float] = Field(default=None, ge=0.0, description="Most FTE moved in one quarter as a share of "
+                                       "cap_share_category's opening headcount that quarter; empty = none.")
+    cap_share_category: Optional[str] = Field(default=None, description="The category cap_share is a share of; empty = "
+                                              "from_category.")
+    intervention_id: Optional[str] = Field(default=None, description="An interventions.intervention_id every mover "
+                                           "completes first: the move happens the quarter after it ends, starts use "
+                                           "its seats (those the succession plan leaves) and its start window, and "
+                                           "its cost is training spend.")
+    attrition: float = Field(default=0.0, ge=0.0, lt=1.0, description="Share of the people moved who leave instead "
+                             "(for example rather than be downgraded).")
+
+
+class WorkforceSupply(_Row):
+    category: str = Field(min_length=1, description="A workforce_costs.category.")
+    fte: float = Field(ge=0.0, description="Opening headcount in FTE, instead of counting the category's employees "
+                       "(aggregate-only planning of a population without employee rows).")
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """How one table is stored and keyed."""
@@ -135,6 +210,10 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("interventions", Intervention, ("intervention_id",), id_column="intervention_id"),
         TableSpec("intervention_effects", InterventionEffect, ("intervention_id", "skill_id")),
         TableSpec("family_moves", FamilyMove, ("from_family", "to_family"), required=False),
+        TableSpec("workforce_costs", WorkforceCost, ("category",), required=False, id_column="category"),
+        TableSpec("workforce_demand", WorkforceDemand, ("category", "quarter"), required=False),
+        TableSpec("workforce_moves", WorkforceMove, ("from_category", "to_category", "kind"), required=False),
+        TableSpec("workforce_supply", WorkforceSupply, ("category",), required=False, id_column="category"),
     )
 }
 
@@ -156,6 +235,10 @@ class Organisation:
     interventions: pd.DataFrame
     intervention_effects: pd.DataFrame
     family_moves: pd.DataFrame | None = None
+    workforce_costs: pd.DataFrame | None = None
+    workforce_demand: pd.DataFrame | None = None
+    workforce_moves: pd.DataFrame | None = None
+    workforce_supply: pd.DataFrame | None = None
     source: str = "<memory>"
     files: dict[str, str] = field(default_factory=dict)
     warnings: list = field(default_factory=list)

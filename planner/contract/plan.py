@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from planner.contract.paths import write_folder
 from planner.contract.tables import write_table
+from planner.contract.workforce import WORKFORCE_MODELS, WORKFORCE_TABLES, WorkforceKpis, WorkforcePlan
 
 Readiness = Literal["ready_now", "ready_1_year", "ready_2_years", "ready_later", "not_ready"]
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
@@ -148,6 +149,8 @@ class Plan(BaseModel):
     slates: list[SlateEntry] = Field(default_factory=list)
     learning: list[LearningAssignment] = Field(default_factory=list)
     cascades: list[CascadeStep] = Field(default_factory=list, description="Backfill chains of the plan.")
+    workforce: Optional[WorkforcePlan] = Field(default=None, description="The workforce plan made with this succession "
+                                               "plan (planner workforce), if any.")
 
     @property
     def has_solution(self) -> bool:
@@ -180,6 +183,11 @@ def write_plan(plan: Plan, out: str | Path, fmt: Literal["csv", "parquet"] = "cs
             write_table(table, tmp / f"{name}.{fmt}", fmt)
         (tmp / "kpis.json").write_text(json.dumps(plan.kpis.model_dump(), indent=2) + "\n")
         (tmp / "plan.json").write_text(json.dumps(plan.meta.model_dump(), indent=2) + "\n")
+        if plan.workforce is not None:
+            for name in WORKFORCE_TABLES:
+                write_table(plan.workforce.table(name), tmp / f"{name}.{fmt}", fmt)
+            (tmp / "workforce.json").write_text(json.dumps({"kpis": plan.workforce.kpis.model_dump(),
+                                                            "settings": plan.workforce.settings}, indent=2) + "\n")
 
     write_folder(out, "plan", write, inputs=(plan.meta.scenario_file, plan.meta.dataset), force=force)
     return Path(out)
@@ -195,13 +203,22 @@ def read_plan(folder: str | Path) -> Plan:
         if (folder / f"{stem}.parquet").exists():
             return pd.read_parquet(folder / f"{stem}.parquet")
         text = {c: str for c in ("role_id", "employee_id", "intervention_id", "target_role_id", "department", "chain",
-                                 "successor_id", "opens_role_id")}
+                                 "successor_id", "opens_role_id", "category", "from_category", "to_category", "skill_id",
+                                 "label", "kind", "reason")}
         return pd.read_csv(folder / f"{stem}.csv", dtype=text, keep_default_na=False, na_values=[""])
 
     def records(df: pd.DataFrame) -> list[dict]:
         return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in df.to_dict("records")]
 
+    workforce = None
+    if (folder / "workforce.json").exists():
+        head = json.loads((folder / "workforce.json").read_text())
+        tables = {name: [WORKFORCE_MODELS[name](**r) for r in records(table(name))] for name in WORKFORCE_TABLES}
+        workforce = WorkforcePlan(kpis=WorkforceKpis.model_validate(head["kpis"]), settings=head.get("settings", {}),
+                                  rows=tables["workforce_plan"], hires=tables["hiring_plan"], moves=tables["workforce_moves"],
+                                  costs=tables["workforce_cost"], skills=tables["skills_supply"])
     return Plan(
+        workforce=workforce,
         meta=PlanMeta.model_validate_json((folder / "plan.json").read_text()),
         kpis=Kpis.model_validate_json((folder / "kpis.json").read_text()),
         slates=[SlateEntry(**r) for r in records(table("slates"))],

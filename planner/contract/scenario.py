@@ -227,9 +227,87 @@ class WeightsChange(_Strict):
     values: dict = Field(description="Weight fields to set, e.g. {external_hire: 1.5}.")
 
 
+class _CategorySelection(_Strict):
+    """Which workforce categories a change applies to: those listed, those of the families listed, all
+    but those of the families excluded; nothing given = every category."""
+
+    categories: list[str] = Field(default_factory=list, description="workforce_costs categories (empty = not by name).")
+    families: list[str] = Field(default_factory=list, description="Job families: their categories ('Finance/3', or a "
+                                "role of the family).")
+    except_families: list[str] = Field(default_factory=list, description="Job families whose categories are left out.")
+    from_quarter: int = Field(default=0, ge=0, description="First quarter the change applies to.")
+    to_quarter: Optional[int] = Field(default=None, ge=0, description="Last quarter it applies to; null = to the horizon's end.")
+
+
+class DemandChange(_CategorySelection):
+    """Workforce demand grows or is cut: each selected category's demand times ``scale``, plus ``delta`` FTE."""
+
+    type: Literal["workforce_demand"]
+    scale: float = Field(default=1.0, ge=0, description="Multiply demand by this (1.2 = 20% growth, 0.9 = a 10% cut).")
+    delta: float = Field(default=0.0, description="FTE added to (or, negative, taken from) demand; never below 0.")
+
+
+class HiringFreeze(_CategorySelection):
+    """Hiring into the selected categories is capped (0: frozen) in the quarters selected."""
+
+    type: Literal["hiring_freeze"]
+    cap: float = Field(default=0.0, ge=0, description="Most FTE hired per quarter and category while it lasts (0 = none).")
+
+
+class AttritionChange(_CategorySelection):
+    """Attrition goes up or down in the selected categories: a new quarterly rate, or the rate times ``scale``."""
+
+    type: Literal["attrition"]
+    rate: Optional[float] = Field(default=None, ge=0, lt=1, description="New share leaving per quarter.")
+    scale: float = Field(default=1.0, ge=0, description="Multiply the rate by this (1.5 = attrition up by half); "
+                         "capped below 1.")
+    new_hires: bool = Field(default=True, description="Whether the new-hire rate changes the same way.")
+
+
+class Reorganisation(_Strict):
+    """Categories are merged into one, or one is split into several, from the start of the horizon.
+    A merge adds headcount, demand and caps and takes FTE-weighted costs and rates; a split divides
+    headcount, demand and caps by the shares and keeps costs and rates."""
+
+    type: Literal["reorganisation"]
+    merge: list[str] = Field(default_factory=list, description="Categories merged (two or more) ...")
+    into: Optional[str] = Field(default=None, description="... into this new category's name.")
+    split: Optional[str] = Field(default=None, description="A category split ...")
+    shares: dict[str, float] = Field(default_factory=dict, description="... into these new categories, each with its "
+                                     "share (summing to 1).")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Reorganisation":
+        if bool(self.merge) == bool(self.split):
+            raise ValueError("a reorganisation either merges (merge + into) or splits (split + shares)")
+        if self.merge and (len(set(self.merge)) < 2 or not self.into):
+            raise ValueError("a merge needs two or more different categories and 'into'")
+        if self.split and (len(self.shares) < 2 or any(v <= 0 for v in self.shares.values())
+                           or abs(sum(self.shares.values()) - 1) > 1e-6):
+            raise ValueError("a split needs two or more 'shares', each above 0, summing to 1")
+        return self
+
+
+WORKFORCE_CHANGES = ("workforce_demand", "hiring_freeze", "attrition", "reorganisation")
+
+
+class WorkforceSettings(_Strict):
+    """The workforce plan (planner workforce): what it minimises and how it counts people."""
+
+    objective: Literal["cost", "redundancies"] = Field(
+        default="cost", description="'cost': the least total cost of the workforce. 'redundancies': the fewest FTE made "
+        "redundant first, then the least cost among plans with that few.")
+    whole_heads: bool = Field(default=False, description="Hires, moves, redundancies and short-time working in whole "
+                              "people (a mixed-integer programme) instead of fractional FTE (a linear programme).")
+    overstaffing_total_cap: Optional[float] = Field(
+        default=None, ge=0, description="Most FTE above demand in any one quarter, summed over every category; null = no cap.")
+    time_limit_seconds: float = Field(default=20.0, gt=0, description="Wall-clock seconds the workforce solve may take "
+                                      "(whole heads only; the linear programme takes well under a second on the sample).")
+
+
 Change = Annotated[
     Union[EmployeeLeaves, VacancyChange, CriticalChange, NewRole, BudgetChange, InterventionChange, NewIntervention,
-          EmployeeChange, PolicyChange, WeightsChange],
+          EmployeeChange, PolicyChange, WeightsChange, DemandChange, HiringFreeze, AttritionChange, Reorganisation],
     Field(discriminator="type"),
 ]
 
@@ -286,6 +364,7 @@ class Scenario(_Strict):
     policy: Policy = Field(default_factory=Policy, description="Slate policies.")
     weights: Weights = Field(default_factory=Weights, description="Objective weights.")
     solver: SolverConfig = Field(default_factory=SolverConfig, description="Solver settings.")
+    workforce: WorkforceSettings = Field(default_factory=WorkforceSettings, description="Workforce plan settings.")
     changes: list[Change] = Field(default_factory=list, description="What-if changes, applied in order.")
     applied: list[Change] = Field(
         default_factory=list,

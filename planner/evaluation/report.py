@@ -15,6 +15,7 @@ from planner.contract.plan import CASCADE_COLUMNS, Plan, readiness_category
 from planner.contract.scenario import Scenario
 from planner.evaluation.replay import PlanContext, backfill_chains
 from planner.evaluation.checks import HARD_CHECKS, Violation
+from planner.evaluation.workforce import check_workforce
 from planner.evaluation.parts import OBJECTIVE_PARTS, READINESS_PARTS, money_of, part_key
 
 
@@ -154,5 +155,7 @@ def check_plan(org: Organisation, scenario: Scenario, plan: Plan) -> CheckReport
         mismatches.append(f"money cost: reported {plan.kpis.money_cost:.2f}, recomputed {money:.2f}")
     if plan.kpis.best_bound is not None and money < plan.kpis.best_bound - tolerance:
         mismatches.append(f"money cost {money:.2f} is below the reported bound {plan.kpis.best_bound:.2f}")
-    return CheckReport(ok=not ev.violations and not mismatches, violations=ev.violations, mismatches=mismatches,
+    workforce_violations, workforce_mismatches = check_workforce(org, scenario, plan)
+    violations, mismatches = ev.violations + workforce_violations, mismatches + workforce_mismatches
+    return CheckReport(ok=not violations and not mismatches, violations=violations, mismatches=mismatches,
                        kpis=ev.kpis, objective=ev.objective)

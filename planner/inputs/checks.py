@@ -150,15 +150,21 @@ def _number_column(checker: _TableChecker, name: str, f, col: pd.Series, blank: 
     huge = ok & ~(numbers.abs() <= LARGEST_NUMBER)
     checker.add(huge, name, lambda v: f"must be a finite number within ±{LARGEST_NUMBER:g}, got {v!r}")
     ok, numbers = ok & ~huge, numbers.where(~huge)
-    lo = meta[at.Ge].ge if at.Ge in meta else None
-    hi = meta[at.Le].le if at.Le in meta else None
+    lo = meta[at.Ge].ge if at.Ge in meta else meta[at.Gt].gt if at.Gt in meta else None
+    hi = meta[at.Le].le if at.Le in meta else meta[at.Lt].lt if at.Lt in meta else None
+    low_ok = (numbers >= lo) if at.Ge in meta else (numbers > lo) if lo is not None else True
+    high_ok = (numbers <= hi) if at.Le in meta else (numbers < hi) if hi is not None else True
+    lo_word = "at least" if at.Ge in meta else "above"
+    hi_word = "at most" if at.Le in meta else "below"
     if lo is not None and hi is not None:
-        checker.add(ok & ((numbers < lo) | (numbers > hi)), name, lambda v, a=lo, b=hi: f"must be between {a} and {b}, got {v}")
+        bounds = ("between {a} and {b}" if at.Ge in meta and at.Le in meta else f"{lo_word} {{a}} and {hi_word} {{b}}")
+        checker.add(ok & ~(low_ok & high_ok), name, lambda v, a=lo, b=hi: f"must be {bounds.format(a=a, b=b)}, got {v}")
     elif lo is not None:
-        checker.add(ok & (numbers < lo), name, lambda v, a=lo: f"must be at least {a}, got {v}")
+        checker.add(ok & ~low_ok, name, lambda v, a=lo: f"must be {lo_word} {a}, got {v}")
+    default = 0 if f.default is None or f.is_required() else f.default  # a blank optional cell takes the field's default
     if kind == "int":
-        return numbers.round().astype("Int64") if optional else numbers.fillna(0).round().astype("int64")
-    return numbers.astype("float64") if optional else numbers.fillna(0.0).astype("float64")
+        return numbers.round().astype("Int64") if optional else numbers.fillna(default).round().astype("int64")
+    return numbers.astype("float64") if optional else numbers.fillna(float(default)).astype("float64")
 
 
 def coerce_table(
@@ -387,6 +393,47 @@ def check_critical_roles(frames: Frames, where: Locations) -> list[Issue]:
     return []
 
 
+_WORKFORCE_REFERENCES = (
+    ("workforce_demand", "category"), ("workforce_supply", "category"), ("workforce_moves", "from_category"),
+    ("workforce_moves", "to_category"), ("workforce_moves", "cap_share_category"),
+)
+
+
+def check_workforce(frames: Frames, where: Locations) -> list[Issue]:
+    """The workforce tables agree: each category of workforce_costs is a role ID, a '<family>/<grade>' of
+    the roles table, or has its opening headcount in workforce_supply; the other workforce tables name
+    categories of workforce_costs; a move goes somewhere else; an enabling intervention exists."""
+    present = [name for name in ("workforce_demand", "workforce_moves", "workforce_supply") if name in frames]
+    if "workforce_costs" not in frames:
+        return [Issue(table=name, file=where.get(name, (None, 1))[0],
+                      message="needs the workforce_costs table: it lists the workforce categories and their costs")
+                for name in present]
+    costs, roles = frames["workforce_costs"], frames["roles"]
+    supplied = set(frames["workforce_supply"]["category"]) if "workforce_supply" in frames else set()
+    known = set(roles["role_id"]) | {f"{f}/{lv}" for f, lv in zip(roles["family"], roles["level"])} | supplied
+    c = _checker("workforce_costs", frames, where)
+    c.add(~costs["category"].isin(known), "category",
+          lambda v: f"{v!r} is neither a roles.role_id nor a family and grade of the roles table spelled "
+          "'<family>/<grade>' (e.g. 'Finance/3'); a category without employees needs its opening headcount in workforce_supply")
+    issues = c.issues
+    categories = set(costs["category"])
+    for table, column in _WORKFORCE_REFERENCES:
+        if table in frames:
+            t = _checker(table, frames, where)
+            values = frames[table][column]
+            t.add(values.notna() & ~values.isin(categories), column, lambda v: f"{v!r} is not a workforce_costs.category")
+            issues += t.issues
+    if "workforce_moves" in frames:
+        moves = frames["workforce_moves"]
+        m = _checker("workforce_moves", frames, where)
+        m.add(moves["from_category"] == moves["to_category"], "to_category", lambda v: f"moves from {v!r} to itself")
+        known_i = set(frames["interventions"]["intervention_id"])
+        m.add(moves["intervention_id"].notna() & ~moves["intervention_id"].isin(known_i), "intervention_id",
+              lambda v: f"{v!r} is not an interventions.intervention_id")
+        issues += m.issues
+    return issues
+
+
 CHECKS = (
     check_not_empty,
     check_unique_keys,
@@ -397,6 +444,7 @@ CHECKS = (
     check_aspirations,
     check_critical_roles,
     check_prerequisite_cycles,
+    check_workforce,
 )
 
 

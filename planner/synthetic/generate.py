@@ -692,12 +692,13 @@ def _interventions(n: int, rng: np.random.Generator, horizon: int, profile: Prof
 
 def generate_organisation(
     n_employees: int, n_critical_roles: int, n_interventions: int, seed: int = 0, horizon_quarters: int = 12,
-    profile: str | Profile = "standard",
+    profile: str | Profile = "standard", workforce: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """A synthetic organisation: table name -> DataFrame with the columns of its row model in
     ``planner.contract.domain`` (of the optional ones, only employees' ``aspirations``), ready for
     ``planner.inputs.checks.build_organisation``. Needs at least 4 employees per critical role.
-    ``profile``: ``"standard"`` (the sample's), ``"hard"`` or a :class:`Profile`."""
+    ``profile``: ``"standard"`` (the sample's), ``"hard"`` or a :class:`Profile`. ``workforce`` adds the
+    workforce tables and employees' ``fte`` and ``retirement_quarter`` (:func:`workforce_tables`)."""
     profile = _profile(profile)
     if n_critical_roles < 1 or n_interventions < 1 or horizon_quarters < 1:
         raise ValueError("n_critical_roles, n_interventions and horizon_quarters must be at least 1")
@@ -732,7 +733,69 @@ def generate_organisation(
             [m for m in FAMILY_MOVES if set(m) <= set(roles["family"])], columns=["from_family", "to_family"]
         ),
     }
-    return {name: frames[name][_columns(name, frames[name])].reset_index(drop=True) for name in TABLES}
+    if workforce:
+        frames.update(workforce_tables(frames, seed, horizon_quarters))
+    return {name: frames[name][_columns(name, frames[name])].reset_index(drop=True) for name in TABLES if name in frames}
+
+
+# Quarterly growth of demand by family in the generated workforce tables: Technology grows, Operations
+# automates, the rest holds.
+WORKFORCE_GROWTH = {"Technology": 0.02, "Operations": -0.01}
+
+
+def workforce_tables(frames: Mapping[str, pd.DataFrame], seed: int, horizon_quarters: int) -> dict[str, pd.DataFrame]:
+    """Workforce tables for a generated organisation, from its own random stream (the other tables do not
+    change): a category per family and grade with people; loaded cost rising 35% a grade; demand that
+    grows in Technology and shrinks in Operations; promotions up each ladder (at most 8% of a grade a
+    quarter), lateral moves where family_moves allow, retraining from Operations into Technology through
+    a Technology course, downgrades in Operations (half of those downgraded leave instead); 6% of
+    grade-4+ people retiring in the horizon and 8% part-timers. Adds ``fte`` and ``retirement_quarter``
+    to a copy of employees."""
+    rng = np.random.default_rng(seed + 7_919)
+    roles, emp = frames["roles"], frames["employees"].copy()
+    grade_of = dict(zip(roles["role_id"], roles["level"]))
+    family_of = dict(zip(roles["role_id"], roles["family"]))
+    grades = emp["role_id"].map(grade_of).to_numpy()
+    emp["fte"] = np.where(rng.random(len(emp)) < 0.08, rng.choice([0.5, 0.6, 0.8], len(emp)), 1.0)
+    retiring = (grades >= 4) & (rng.random(len(emp)) < 0.06)
+    emp["retirement_quarter"] = pd.array(np.where(retiring, rng.integers(1, horizon_quarters, len(emp)), -1), dtype="Int64")
+    emp.loc[~retiring, "retirement_quarter"] = pd.NA
+    heads = emp.assign(family=emp["role_id"].map(family_of), grade=grades).groupby(["family", "grade"])["fte"].sum()
+    rows, demand = [], []
+    for (family, grade), fte in heads.items():
+        category = f"{family}/{grade}"
+        loaded = round(15_000 * 1.35 ** (grade - 1), -2)
+        rows.append(dict(category=category, loaded_cost=loaded, hire_cost=round(loaded * 1.2, -2),
+                         time_to_hire=1 if grade <= 2 else 2 if grade <= 4 else 3,
+                         hire_cap=float(max(1, round(0.15 * fte))) if grade <= 3 else 1.0,
+                         redundancy_cost=2 * loaded, overstaffing_cost=round(0.1 * loaded, -2),
+                         short_time_cost=round(0.2 * loaded, -2), short_time_cap=float(round(0.1 * fte)) if grade <= 2 else 0.0,
+                         short_time_productivity=0.5))
+        growth = WORKFORCE_GROWTH.get(family, 0.0)
+        for q in range(0, horizon_quarters, 4):
+            demand.append(dict(category=category, quarter=q, fte=round(float(fte) * (1 + growth) ** q, 1)))
+    costs = pd.DataFrame(rows)
+    known = set(costs["category"])
+    moves = []
+    for (family, grade) in heads.index:
+        up = f"{family}/{grade + 1}"
+        if up in known:
+            moves.append(dict(from_category=f"{family}/{grade}", to_category=up, kind="promotion", cost=1_000.0, cap_share=0.08))
+    for a, b in frames.get("family_moves", pd.DataFrame(columns=["from_family", "to_family"])).itertuples(index=False):
+        for grade in (2, 3):
+            if f"{a}/{grade}" in known and f"{b}/{grade}" in known:
+                moves.append(dict(from_category=f"{a}/{grade}", to_category=f"{b}/{grade}", kind="lateral", cost=2_000.0, cap=1.0))
+    tech = [i for i in frames["interventions"]["intervention_id"] if str(i).startswith("I-TEC-")]
+    if tech and "Operations/1" in known and "Technology/1" in known:
+        moves.append(dict(from_category="Operations/1", to_category="Technology/1", kind="retraining", cost=1_000.0, cap=3.0,
+                          intervention_id=tech[0]))
+    for grade in (2, 3):
+        if f"Operations/{grade}" in known and f"Operations/{grade - 1}" in known:
+            moves.append(dict(from_category=f"Operations/{grade}", to_category=f"Operations/{grade - 1}", kind="downgrade",
+                              attrition=0.5))
+    move_columns = ["from_category", "to_category", "kind", "cost", "cap", "cap_share", "intervention_id", "attrition"]
+    return {"employees": emp, "workforce_costs": costs, "workforce_demand": pd.DataFrame(demand),
+            "workforce_moves": pd.DataFrame(moves).reindex(columns=move_columns)}
 
 
 def _profile(profile: str | Profile) -> Profile:
@@ -819,5 +882,6 @@ def make_sample(out_dir: str | Path = "data/sample", force: bool = False) -> Pat
     ``force`` as in planner.inputs.files.write_dataset."""
     from planner.inputs.files import write_dataset
 
-    frames = generate_organisation(SAMPLE_EMPLOYEES, SAMPLE_CRITICAL_ROLES, SAMPLE_INTERVENTIONS, seed=SAMPLE_SEED)
+    frames = generate_organisation(SAMPLE_EMPLOYEES, SAMPLE_CRITICAL_ROLES, SAMPLE_INTERVENTIONS, seed=SAMPLE_SEED,
+                                   workforce=True)
     return write_dataset(frames, out_dir, float_format="%.10g", force=force)
