@@ -75,6 +75,33 @@ def plan_workforce(scenario: Scenario, org: Optional[Organisation] = None, plan:
     return solve_workforce(org, scenario, plan)
 
 
+def reuse_plan(plan: Plan, scenario: Scenario, org: Organisation, scenario_file: Optional[str] = None,
+               any_inputs: bool = False) -> Plan:
+    """A copy of a succession ``plan`` for ``scenario`` (a workforce what-if joins its workforce plan to
+    the baseline's succession plan instead of solving it again): it records this scenario, and says in
+    its message whose plan it is. The plan must have been made from the succession inputs of
+    ``scenario`` (planner.input_fingerprint: the tables and settings but the workforce's own), or an
+    InputError says it was not; ``any_inputs`` uses it anyway (it keeps its own fingerprint, so
+    ``planner check`` then needs --any-inputs too)."""
+    from datetime import datetime, timezone
+
+    from planner.inputs.files import input_fingerprint
+
+    if not plan.has_solution:
+        raise InputError([Issue(table="plan", file=plan.meta.scenario, message=f"has no solution ({plan.kpis.status}): "
+                                "there is no succession plan to reuse")])
+    if not any_inputs and input_fingerprint(org, scenario) != plan.meta.input_fingerprint:
+        raise InputError([Issue(table="plan", file=plan.meta.scenario, message=f"(scenario '{plan.meta.scenario}', made "
+                                f"{plan.meta.created}) was not made from the succession inputs of scenario '{scenario.name}': "
+                                "the data or the problem settings differ (workforce settings and changes aside)")])
+    reused = f"the succession plan of scenario '{plan.meta.scenario}' made {plan.meta.created}, reused"
+    meta = plan.meta.model_copy(update=dict(
+        scenario=scenario.name, scenario_file=scenario_file, scenario_settings=scenario.model_dump(),
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        message="; ".join(m for m in (plan.meta.message, reused) if m)))
+    return plan.model_copy(update={"meta": meta, "workforce": None})
+
+
 @dataclass
 class Destination:
     """Where a checked plan goes: the workspace's plan store (``workspace``, as ``name``, replacing a
@@ -106,13 +133,19 @@ class Outcome:
 
 
 def solve_check_save(scenario: Scenario, org: Organisation, to: Destination, on_progress=None,
-                     stop: Optional[threading.Event] = None, workforce: bool = False, **solve_options) -> Outcome:
+                     stop: Optional[threading.Event] = None, workforce: bool = False, succession: Optional[Plan] = None,
+                     any_inputs: bool = False, **solve_options) -> Outcome:
     """Solve (:func:`solve` with ``solve_options``: scenario_file, baseline, baseline_name,
     method), with ``workforce`` also the workforce plan joined to it (:func:`plan_workforce`), check
-    the plan without the solver, then save it to ``to``. Bad input comes back as a ``failed`` outcome
-    with its issues; any other error propagates."""
+    the plan without the solver, then save it to ``to``. With a ``succession`` plan already made, that
+    one is used instead of a solve (:func:`reuse_plan`; ``any_inputs`` as there). Bad input comes back
+    as a ``failed`` outcome with its issues; any other error propagates."""
     try:
-        plan = solve(scenario, org, on_progress=on_progress, stop=stop, **solve_options)
+        if succession is not None:
+            plan = reuse_plan(succession, scenario, org, scenario_file=solve_options.get("scenario_file"),
+                              any_inputs=any_inputs)
+        else:
+            plan = solve(scenario, org, on_progress=on_progress, stop=stop, **solve_options)
         if not plan.has_solution:
             return Outcome("no_plan", plan=plan, message=plan.meta.message)
         if workforce:

@@ -40,6 +40,29 @@ def test_every_shipped_scenario_solves_and_passes_the_checker(solved, name):
     assert plan.kpis.training_cost <= scenario.budget.total
 
 
+@pytest.mark.parametrize("name", [p.stem for p in SCENARIOS])
+def test_every_shipped_scenario_has_an_optimal_checked_workforce_plan(solved, name):
+    org, scenario, plan = solved[name]
+    joined = plan.model_copy(update={"workforce": planner.plan_workforce(scenario, org, plan)})
+    assert joined.workforce.kpis.status == "OPTIMAL"
+    report = planner.check(org, scenario, joined)
+    assert report.ok, (report.violations, report.mismatches)
+    assert joined.workforce.kpis.total_cost == pytest.approx(sum(joined.workforce.kpis.objective_parts.values()))
+
+
+def test_the_technology_growth_what_if_hires_into_technology_and_freezes_the_rest(solved):
+    org, scenario, plan = solved["technology-growth"]
+    base_org, base_scenario, base_plan = solved["baseline"]
+    grown = planner.plan_workforce(scenario, org, plan)
+    base = planner.plan_workforce(base_scenario, base_org, base_plan)
+    hires, base_hires = grown.table("hiring_plan"), base.table("hiring_plan")
+    in_tech = hires["category"].str.startswith("Technology")
+    assert hires.loc[in_tech, "fte"].sum() > base_hires.loc[base_hires["category"].str.startswith("Technology"), "fte"].sum() + 10
+    frozen = hires[~in_tech & (hires["quarter"] <= 3)]
+    assert set(frozen["reason"]) <= {"uncovered critical role"}  # the succession plan's own hires are not frozen
+    assert grown.kpis.total_cost > base.kpis.total_cost
+
+
 def test_the_scenarios_tell_a_story(solved):
     base = solved["baseline"][2].kpis
     assert solved["budget-cut"][2].kpis.covered_roles < base.covered_roles

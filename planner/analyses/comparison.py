@@ -27,13 +27,17 @@ a label equal to a column name of the tables (``kpi``, ``quarter``, ``label``, `
 without a solution (INFEASIBLE, UNKNOWN, MODEL_INVALID) compares with empty slates and learning; its
 KPIs are compared as reported. All plans must share their first quarter (``meta.start``), so that quarter
 numbers mean the same calendar quarter in each.
+
+Workforce. When any plan has a workforce part (``Plan.workforce``), :attr:`Comparison.workforce_kpis`
+sets its KPIs side by side with their deltas, as ``kpis`` does; a plan without one has empty values
+there. When none has, it is None, and the tables, CSV files and JSON are those of plans without one.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import ClassVar, Optional
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -53,6 +57,15 @@ KPI_BETTER = {
     "coverage": 1, "covered_roles": 1, "critical_roles": 0, "training_cost": -1, "external_hire_cost": -1,
     "total_cost": -1, "bench_strength": 1, "budget_used_share": 0, "successors": 1, "ready_now": 1,
     "avg_quarters_to_ready": -1, "cost_per_ready_successor": -1, "objective": -1, "gap": -1,
+}
+WORKFORCE_KPI_ROWS = [
+    "status", "total_cost", "hires", "moves", "redundancies", "internal_fill_rate", "time_to_fill_quarters",
+    "hipo_retention", "headcount_vs_demand", "understaffed_fte_quarters",
+]
+# As KPI_BETTER. Hires and moves are means, not ends; headcount vs demand is best at 1, neither up nor down.
+WORKFORCE_KPI_BETTER = {
+    "total_cost": -1, "hires": 0, "moves": 0, "redundancies": -1, "internal_fill_rate": 1, "time_to_fill_quarters": -1,
+    "hipo_retention": 1, "headcount_vs_demand": 0, "understaffed_fte_quarters": -1,
 }
 SLATE_CHANGES = ["in", "out", "rank", "readiness"]
 LEARNING_CHANGES = ["added", "removed", "moved"]
@@ -90,6 +103,13 @@ class Comparison(BaseModel):
         description="Columns department, then one column per plan: the cost of the interventions of that "
         f"department's employees ('{UNKNOWN_DEPARTMENT}' for plans that do not record departments)."
     )
+    workforce_kpis: Optional[pd.DataFrame] = Field(
+        default=None, description="When any plan has a workforce part: index 'kpi' (WORKFORCE_KPI_ROWS), one column "
+        "per plan (empty for a plan without one), then the deltas '<label> - <reference>' as in kpis. None when no "
+        "plan has a workforce part."
+    )
+    # For the front ends, which reach this module only through the public API's compare.
+    WORKFORCE_KPI_BETTER: ClassVar[dict[str, int]] = WORKFORCE_KPI_BETTER
 
     @property
     def reference(self) -> str:
@@ -106,14 +126,18 @@ class Comparison(BaseModel):
         return int(slate_decisions.sum() + (self.learning_changes["plan"] == plan_label).sum())
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The five tables by file stem, each with plain columns (the KPI index becomes column 'kpi')."""
-        return {
+        """The five tables by file stem, and workforce_kpis when there is one, each with plain columns (the
+        KPI index becomes column 'kpi')."""
+        tables = {
             "kpis": self.kpis.reset_index(),
             "slate_changes": self.slate_changes,
             "learning_changes": self.learning_changes,
             "spend_by_quarter": self.spend_by_quarter,
             "spend_by_department": self.spend_by_department,
         }
+        if self.workforce_kpis is not None:
+            tables["workforce_kpis"] = self.workforce_kpis.reset_index()
+        return tables
 
     def to_json(self) -> str:
         """The comparison as JSON: plans, reference, decisions_changed per plan and each table as a list of records."""
@@ -162,6 +186,7 @@ def compare(plans: list[Plan], labels: Optional[list[str]] = None) -> Comparison
                                 LEARNING_CHANGE_COLUMNS, ints=("start_before", "start_after")),
         spend_by_quarter=_spend_by_quarter(plans, labels),
         spend_by_department=_spend_by_department(plans, labels),
+        workforce_kpis=_workforce_kpis(plans, labels),
     )
 
 
@@ -179,14 +204,27 @@ def _unique(labels: list[str]) -> list[str]:
 
 
 def _kpis(plans: list[Plan], labels: list[str]) -> pd.DataFrame:
-    values = {label: [getattr(p.kpis, k) for k in KPI_ROWS] for label, p in zip(labels, plans)}
-    df = pd.DataFrame(values, index=pd.Index(KPI_ROWS, name="kpi"), dtype=object)
-    ref = labels[0]
-    for label in labels[1:]:
+    return _kpi_frame({label: [getattr(p.kpis, k) for k in KPI_ROWS] for label, p in zip(labels, plans)},
+                      KPI_ROWS, KPI_BETTER)
+
+
+def _workforce_kpis(plans: list[Plan], labels: list[str]) -> Optional[pd.DataFrame]:
+    if all(p.workforce is None for p in plans):
+        return None
+    values = {label: [None if p.workforce is None else getattr(p.workforce.kpis, k) for k in WORKFORCE_KPI_ROWS]
+              for label, p in zip(labels, plans)}
+    return _kpi_frame(values, WORKFORCE_KPI_ROWS, WORKFORCE_KPI_BETTER)
+
+
+def _kpi_frame(values: dict[str, list], rows: list[str], better: dict[str, int]) -> pd.DataFrame:
+    """One row per KPI of ``rows``, a column per plan label (``values``), then the deltas of the KPIs in ``better``."""
+    df = pd.DataFrame(values, index=pd.Index(rows, name="kpi"), dtype=object)
+    ref = next(iter(values))
+    for label in list(values)[1:]:
         df[f"{label} - {ref}"] = [
-            float("nan") if k not in KPI_BETTER or pd.isna(df.at[k, label]) or pd.isna(df.at[k, ref])
+            float("nan") if k not in better or pd.isna(df.at[k, label]) or pd.isna(df.at[k, ref])
             else round(float(df.at[k, label]) - float(df.at[k, ref]), 6)
-            for k in KPI_ROWS
+            for k in rows
         ]
     return df
 

@@ -14,7 +14,7 @@ import planner
 from planner.cli.common import (EXIT_BAD_INPUT, FORCE, WORKSPACE, app, console, err, fail, fail_input, find_plan, open_store,
                                 output_file, output_folder, plan_inputs, writing)
 from planner import InputError
-from planner.cli.render import money, render, summary
+from planner.cli.render import money, render, summary, workforce_gaps, workforce_summary
 
 
 plans_app = typer.Typer(help="List, show, delete and recover the plans saved in a workspace.", no_args_is_help=True)
@@ -39,7 +39,7 @@ def plans_list(workspace: Path = WORKSPACE) -> None:
 
 @plans_app.command("show")
 def plans_show(name: str, workspace: Path = WORKSPACE) -> None:
-    """Show one saved plan: its KPIs and slates."""
+    """Show one saved plan: its KPIs (and its workforce plan's, if it has one) and slates."""
     try:
         plan = open_store(workspace).load(name)
     except KeyError as exc:
@@ -51,6 +51,11 @@ def plans_show(name: str, workspace: Path = WORKSPACE) -> None:
     except InputError as exc:
         fail_input(exc)
     console.print(summary(plan, scenario))
+    if plan.workforce is not None:
+        console.print(workforce_summary(plan.workforce, scenario))
+        console.print(workforce_gaps(plan.workforce))
+    else:
+        console.print("No workforce plan (planner workforce makes one).")
     table = Table(title="Slates")
     for col in ("role", "rank", "successor", "ready", "readiness"):
         table.add_column(col)
@@ -96,7 +101,8 @@ def compare(
                                             "file, unless --force)."),
     force: bool = FORCE,
 ) -> None:
-    """Compare plans side by side: KPI deltas, slate changes, learning changes, spend by quarter and department."""
+    """Compare plans side by side: KPI deltas (with the workforce plans' when they have one), slate changes,
+    learning changes, spend by quarter and department."""
     if len(plans) < 2:
         err.print("[red]give at least two plans to compare[/red]")
         raise typer.Exit(EXIT_BAD_INPUT)

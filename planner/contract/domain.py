@@ -148,7 +148,7 @@ class WorkforceCost(_Row):
                                            "that an FTE on short-time working does (default 0.5).")
     understaffing_cost: Optional[float] = Field(default=None, ge=0.0, description="Cost per quarter of each FTE of "
                                                 "demand not met (contractors, overtime, work not done), money units; "
-                                                "empty = twice the loaded cost.")
+                                                "empty = three times the loaded cost.")
     attrition_rate: Optional[float] = Field(default=None, ge=0.0, lt=1.0, description="Share of the category's people who "
                                             "leave in a quarter; empty = from its members' flight_risk (1 - (1 - mean "
                                             "annual flight_risk) ** 0.25), or the organisation's mean without members.")

@@ -187,7 +187,9 @@ def write_plan(plan: Plan, out: str | Path, fmt: Literal["csv", "parquet"] = "cs
             for name in WORKFORCE_TABLES:
                 write_table(plan.workforce.table(name), tmp / f"{name}.{fmt}", fmt)
             (tmp / "workforce.json").write_text(json.dumps({"kpis": plan.workforce.kpis.model_dump(),
-                                                            "settings": plan.workforce.settings}, indent=2) + "\n")
+                                                            "settings": plan.workforce.settings,
+                                                            "input_fingerprint": plan.workforce.input_fingerprint},
+                                                           indent=2) + "\n")
 
     write_folder(out, "plan", write, inputs=(plan.meta.scenario_file, plan.meta.dataset), force=force)
     return Path(out)
@@ -215,6 +217,7 @@ def read_plan(folder: str | Path) -> Plan:
         head = json.loads((folder / "workforce.json").read_text())
         tables = {name: [WORKFORCE_MODELS[name](**r) for r in records(table(name))] for name in WORKFORCE_TABLES}
         workforce = WorkforcePlan(kpis=WorkforceKpis.model_validate(head["kpis"]), settings=head.get("settings", {}),
+                                  input_fingerprint=head.get("input_fingerprint", ""),
                                   rows=tables["workforce_plan"], hires=tables["hiring_plan"], moves=tables["workforce_moves"],
                                   costs=tables["workforce_cost"], skills=tables["skills_supply"])
     return Plan(

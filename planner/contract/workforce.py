@@ -112,7 +112,8 @@ class WorkforceKpis(BaseModel):
     short_time_cost: float = Field(description="Cost of short-time working.")
     understaffing_cost: float = Field(description="Cost of demand not met.")
     best_bound: Optional[float] = Field(default=None, description="A total cost no plan can beat (the LP's optimum, or the "
-                                        "whole-heads programme's bound).")
+                                        "whole-heads programme's bound); under objective 'redundancies', no plan with "
+                                        "the fewest redundancies.")
     gap: Optional[float] = Field(default=None, description="(total_cost - best_bound) / total_cost.")
     hires: float = Field(description="FTE hired over the horizon.")
     moves: float = Field(description="FTE moved between categories.")
@@ -138,6 +139,8 @@ class WorkforcePlan(BaseModel):
 
     kpis: WorkforceKpis
     settings: dict = Field(default_factory=dict, description="The scenario's workforce settings.")
+    input_fingerprint: str = Field(default="", description="SHA-256 of the workforce inputs with the succession plan's "
+                                   "(planner.inputs.files.workforce_fingerprint); planner check compares it.")
     rows: list[CategoryQuarter] = Field(default_factory=list, description="workforce_plan: one row per quarter and category.")
     hires: list[Hire] = Field(default_factory=list, description="hiring_plan.")
     moves: list[Move] = Field(default_factory=list, description="Moves between categories.")

@@ -19,6 +19,7 @@ from planner.contract.scenario import Scenario
 from planner.contract.workforce import WorkforcePlan
 from planner.evaluation.checks import Violation
 from planner.evaluation.replay import PlanContext
+from planner.inputs.workforce import has_workforce
 from planner.problem.workforce import FixedFlows, WorkforceInstance, build_workforce, employee_categories
 
 TOLERANCE = 1e-4  # FTE and money units per unit: what the checker forgives of a solver's floating point
@@ -28,13 +29,13 @@ def succession_flows(org: Organisation, scenario: Scenario, plan: Plan | None) -
     """What the succession plan (if any) and the known departures fix in the workforce plan.
 
     Each person's timeline: they start in their category; a first successor who is ready when their
-    critical role is needed moves into that role's category at its need quarter (the role's vacancy,
-    or earlier through a backfill cascade); a critical role needed in the horizon whose first
-    successor is not ready gets an external hire then. Known leavers leave from the category they
-    are in at the time: at their retirement_quarter or leave_quarter, or as incumbents of a role
+    critical role is needed, and still there, moves into that role's category at its need quarter (the
+    role's vacancy, or earlier through a backfill cascade); a critical role needed in the horizon whose
+    first successor does not move then gets an external hire then. Known leavers leave from the category
+    they are in at the time: at their retirement_quarter or leave_quarter, or as incumbents of a role
     whose own vacancy_quarter comes while they still hold it."""
     T = scenario.horizon_quarters
-    categories = list(org.workforce_costs["category"])
+    categories = list(org.workforce_costs["category"]) if has_workforce(org) else []
     idx = {c: i for i, c in enumerate(categories)}
     C = len(categories)
     member = employee_categories(org).to_dict()
@@ -43,8 +44,12 @@ def succession_flows(org: Organisation, scenario: Scenario, plan: Plan | None) -
                      for r, f, lv in zip(roles.index, roles["family"], roles["level"])}
     emp = org.employees.set_index("employee_id")
     known_leavers, s_in, s_out = np.zeros((C, T)), np.zeros((C, T)), np.zeros((C, T))
+    successions = np.zeros((C, C, T))
     hires, training, seats = [], np.zeros(T), defaultdict(lambda: np.zeros(T))
     moves: dict[str, tuple[int, str]] = {}  # employee -> (quarter, role) they move into
+    own_vacancy = {inc: int(v) for inc, v in zip(roles["incumbent_id"], roles["vacancy_quarter"]) if pd.notna(inc) and pd.notna(v)}
+    departs = {e: min([int(q) for q in (r, lq) if pd.notna(q)], default=T)
+               for e, r, lq in zip(emp.index, emp["retirement_quarter"], emp["leave_quarter"])}
     if plan is not None and plan.has_solution:
         ctx = PlanContext(org, scenario, plan.slates_df(), plan.learning_df())
         need = ctx.need.to_dict()
@@ -54,7 +59,10 @@ def succession_flows(org: Organisation, scenario: Scenario, plan: Plan | None) -
             if n >= T:
                 continue
             ready = ctx.ready_quarter(person, role)
-            if ready is not None and ready <= n:
+            gone = departs.get(person, T)
+            if own_vacancy.get(person, n) < n:
+                gone = min(gone, own_vacancy[person])
+            if ready is not None and ready <= n < gone:
                 moves[person] = (n, role)
         covered = {role for _, role in moves.values()}
         for role, n in need.items():
@@ -65,7 +73,6 @@ def succession_flows(org: Organisation, scenario: Scenario, plan: Plan | None) -
             if 0 <= q < T:
                 training[q] += cost
                 seats[i][q] += 1
-    own_vacancy = {inc: int(v) for inc, v in zip(roles["incumbent_id"], roles["vacancy_quarter"]) if pd.notna(inc) and pd.notna(v)}
     hipos = []
     personal = emp[["fte", "retirement_quarter", "leave_quarter", "potential"]]
     for e, fte, retire, leave, potential in zip(personal.index, personal["fte"], personal["retirement_quarter"],
@@ -83,6 +90,8 @@ def succession_flows(org: Organisation, scenario: Scenario, plan: Plan | None) -
                     s_out[idx[home], q] += fte
                 if to is not None:
                     s_in[idx[to], q] += fte
+                if home is not None and to is not None:
+                    successions[idx[home], idx[to], q] += fte
             where = to if gone is not None and gone > q else home
         else:
             where = home
@@ -94,27 +103,24 @@ def succession_flows(org: Organisation, scenario: Scenario, plan: Plan | None) -
         known_leavers=known_leavers, succession_in=s_in, succession_out=s_out,
         hires=pd.DataFrame(hires, columns=["quarter", "category", "role_id", "fte", "cost"]),
         training_spend=training, seats_used=dict(seats),
-        hipos=pd.DataFrame(hipos, columns=["category", "fte", "leave_quarter"]),
+        hipos=pd.DataFrame(hipos, columns=["category", "fte", "leave_quarter"]), successions=successions,
     )
 
 
 def skills_supply(org: Organisation, scenario: Scenario, plan: Plan | None) -> pd.DataFrame:
     """Per quarter, skill and required level: employees holding that level or above (today's levels plus
-    the plan's completed development, known leavers gone) against the positions whose role requires it."""
+    the plan's completed development, known leavers gone) against the positions whose role requires it.
+    Counted with arrays: people the plan develops are replayed one by one, everyone else by when they leave."""
     T = scenario.horizon_quarters
+    columns = ["quarter", "skill_id", "level", "holders", "required", "gap"]
     req = org.role_requirements[org.role_requirements["level"] > 0]
     if req.empty:
-        return pd.DataFrame(columns=["quarter", "skill_id", "level", "holders", "required", "gap"])
+        return pd.DataFrame(columns=columns)
     heads = org.employees.groupby("role_id").size()
-    positions = org.roles["role_id"].map(heads).fillna(1).clip(lower=1)
-    per_role = dict(zip(org.roles["role_id"], positions))
-    levels = sorted(set(zip(req["skill_id"], req["level"])))
-    required = {(k, lv): int(sum(per_role.get(r, 1) for r, kk, l2 in zip(req["role_id"], req["skill_id"], req["level"])
-                                 if kk == k and l2 >= lv)) for k, lv in levels}
-    s = org.employee_skills
+    positions = req["role_id"].map(dict(zip(org.roles["role_id"], org.roles["role_id"].map(heads).fillna(1).clip(lower=1))))
+    levels = sorted(set(zip(req["skill_id"], req["level"].astype(int))))
     emp = org.employees.set_index("employee_id")
-    leave = pd.concat([emp["retirement_quarter"], emp["leave_quarter"]], axis=1).min(axis=1)
-    current = dict(zip(zip(s["employee_id"], s["skill_id"]), s["level"]))
+    leave = pd.concat([emp["retirement_quarter"], emp["leave_quarter"]], axis=1).min(axis=1).astype("float64").fillna(np.inf)
     gains: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     if plan is not None and plan.has_solution:
         effects = org.intervention_effects
@@ -124,27 +130,28 @@ def skills_supply(org: Organisation, scenario: Scenario, plan: Plan | None) -> p
         for a in plan.learning:
             for k, lv in by_i.get(a.intervention_id, []):
                 gains[(a.employee_id, k)].append((a.end_quarter + 1, lv))
-    skills = {k for k, _ in levels}
-    base = s[s["skill_id"].isin(skills)]
+    s = org.employee_skills[org.employee_skills["skill_id"].isin({k for k, _ in levels})]
+    developed = pd.Series(list(zip(s["employee_id"], s["skill_id"])), index=s.index).isin(set(gains)).to_numpy()
+    plain = s[~developed]
+    gone = plain["employee_id"].map(leave).to_numpy()
+    quarters = np.arange(T)
+    current = dict(zip(zip(s["employee_id"], s["skill_id"]), s["level"].astype(int)))
     rows = []
-    for q in range(T):
-        here = leave.isna() | (leave > q)
-        present = set(leave.index[here.to_numpy()])
-        at = base[base["employee_id"].isin(present)]
-        level_now = dict(zip(zip(at["employee_id"], at["skill_id"]), at["level"]))
-        for (e, k), steps in gains.items():
-            if e in present and k in skills:
-                reached = max([lv for start, lv in steps if start <= q], default=0)
-                if reached > level_now.get((e, k), current.get((e, k), 0)):
-                    level_now[(e, k)] = reached
-        counts = pd.Series(list(level_now.values()), index=pd.MultiIndex.from_tuples(list(level_now), names=["e", "k"]) if level_now else None,
-                           dtype="int64")
-        by_skill = counts.groupby(level=1) if len(counts) else None
-        for k, lv in levels:
-            holders = int((by_skill.get_group(k) >= lv).sum()) if by_skill is not None and k in by_skill.groups else 0
-            rows.append(dict(quarter=q, skill_id=k, level=int(lv), holders=holders, required=required[(k, lv)],
-                             gap=required[(k, lv)] - holders))
-    return pd.DataFrame(rows)
+    for k, lv in levels:
+        mask = (plain["skill_id"].to_numpy() == k) & (plain["level"].to_numpy() >= lv)
+        leaving = np.sort(gone[mask])
+        holders = mask.sum() - np.searchsorted(leaving, quarters, side="right")  # still there at the start of q
+        for (e, kk), steps in gains.items():
+            if kk != k:
+                continue
+            start = current.get((e, k), 0)
+            for q in range(T):
+                level = max([start] + [to for counts_from, to in steps if counts_from <= q])
+                holders[q] += int(level >= lv and leave.get(e, np.inf) > q)
+        required = int(positions[(req["skill_id"] == k) & (req["level"] >= lv)].sum())
+        rows += [dict(quarter=q, skill_id=k, level=int(lv), holders=int(holders[q]), required=required,
+                      gap=required - int(holders[q])) for q in range(T)]
+    return pd.DataFrame(rows, columns=columns).sort_values(["quarter", "skill_id", "level"], ignore_index=True)
 
 
 # ------------------------------------------------------------------------------------------
@@ -306,7 +313,9 @@ def check_hiring_limits(ctx: WorkforceContext) -> Iterator[str]:
     own = ctx.hires[ctx.hires["reason"] != "uncovered critical role"]
     planned = np.zeros((len(inst.categories), inst.horizon))
     for _, h in own.iterrows():
-        if h["category"] in idx and 0 <= h["quarter"] < inst.horizon:
+        if h["category"] not in idx or not 0 <= h["quarter"] < inst.horizon:
+            yield f"a hire into {h['category']} in quarter {h['quarter']} is outside the categories or the horizon"
+        else:
             planned[idx[h["category"]], int(h["quarter"])] += h["fte"]
     for i, t in zip(*np.nonzero(planned > TOLERANCE)):
         if t < inst.time_to_hire[i]:
@@ -332,24 +341,27 @@ def check_move_limits(ctx: WorkforceContext) -> Iterator[str]:
     succession plan leaves (FTE per quarter)."""
     inst = ctx.inst
     per_start: dict[tuple[str, int], float] = defaultdict(float)
+    per_move: dict[tuple[int, int], float] = defaultdict(float)
     for _, m in ctx.moves.iterrows():
         k = _move_index(inst, m)
         t = int(m["quarter"])
         if k is None:
             yield f"{m['from_category']}->{m['to_category']} ({m['kind']}) is not an allowed move"
             continue
-        if m["fte"] > inst.moves.cap[k] + TOLERANCE * max(1, m["fte"]):
-            yield f"{inst.moves.label(k, inst.categories)} in quarter {t}: {m['fte']:.4f} FTE, the cap is {inst.moves.cap[k]:g}"
-        if np.isfinite(inst.moves.share[k]) and 0 <= t < inst.horizon:
-            limit = inst.moves.share[k] * ctx["opening"][inst.moves.share_of[k], t]
-            if m["fte"] > limit + TOLERANCE * max(1, limit):
-                yield f"{inst.moves.label(k, inst.categories)} in quarter {t}: {m['fte']:.4f} FTE, above {limit:.4f} (its share cap)"
+        per_move[(k, t)] += m["fte"]
         start = inst.move_starts(k, t)
         if inst.moves.intervention[k] is not None:
             if start is None or m["start_quarter"] != start:
                 yield f"{inst.moves.label(k, inst.categories)} in quarter {t}: its intervention cannot start in time or in its window"
             else:
                 per_start[(inst.moves.intervention[k], start)] += m["fte"]
+    for (k, t), fte in per_move.items():
+        if fte > inst.moves.cap[k] + TOLERANCE * max(1, fte):
+            yield f"{inst.moves.label(k, inst.categories)} in quarter {t}: {fte:.4f} FTE, the cap is {inst.moves.cap[k]:g}"
+        if np.isfinite(inst.moves.share[k]) and 0 <= t < inst.horizon:
+            limit = inst.moves.share[k] * ctx["opening"][inst.moves.share_of[k], t]
+            if fte > limit + TOLERANCE * max(1, limit):
+                yield f"{inst.moves.label(k, inst.categories)} in quarter {t}: {fte:.4f} FTE, above {limit:.4f} (its share cap)"
     for (i, s), used in per_start.items():
         left = inst.seats_left[i][s]
         if used > left + TOLERANCE * max(1, used):
@@ -413,7 +425,7 @@ def part_hiring_cost(ctx: WorkforceContext) -> float:
             total += float(h["cost"])  # check_hiring_limits holds these to the succession plan's
         elif h["category"] in idx:
             total += inst.hire_cost[idx[h["category"]]] * h["fte"]
-    return total
+    return float(total)
 
 
 def part_move_cost(ctx: WorkforceContext) -> float:

@@ -500,7 +500,13 @@ def check_against_scenario(org: Organisation, scenario) -> list[Issue]:
     w = _checker("interventions", frames, where)
     w.add(org.interventions["earliest_start_quarter"] >= horizon, "earliest_start_quarter",
           lambda v: f"cannot start inside the {horizon}-quarter horizon (earliest start {v})")
-    return issues + [i.model_copy(update={"severity": "warning"}) for i in w.issues]
+    warnings = w.issues
+    if org.workforce_demand is not None:
+        d = _checker("workforce_demand", frames, where)
+        d.add(org.workforce_demand["quarter"] >= horizon, "quarter",
+              lambda v: f"quarter {v} is beyond the scenario's {horizon}-quarter horizon (0..{horizon - 1}): not planned")
+        warnings = warnings + d.issues
+    return issues + [i.model_copy(update={"severity": "warning"}) for i in warnings]
 
 
 def organisation_from_records(source: str = "<memory>", **tables: list[BaseModel] | list[dict]) -> Organisation:

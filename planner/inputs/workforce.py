@@ -37,24 +37,25 @@ def workforce_change_issues(org: Organisation, scenario: Scenario) -> list[Issue
         for i, c in changes:
             problem(i, c, "type", "needs the workforce_costs table in the dataset")
         return issues
-    categories = list(org.workforce_costs["category"])
-    families = {category_family(org, c) for c in categories}
+    family = {c: category_family(org, c) for c in org.workforce_costs["category"]}
     for i, c in changes:
         if c.type == "reorganisation":
             named = c.merge or [c.split]
             for name in named:
-                if name not in categories:
+                if name not in family:
                     problem(i, c, "merge" if c.merge else "split", f"{name!r} is not a workforce category at this point")
             new = [c.into] if c.merge else list(c.shares)
-            taken = [n for n in new if n in categories and n not in named]
+            taken = [n for n in new if n in family and n not in named]
             for n in taken:
                 problem(i, c, "into" if c.merge else "shares", f"{n!r} is already a workforce category")
-            categories = [x for x in categories if x not in named] + new
-            families |= {n.rsplit("/", 1)[0] for n in new}
+            old = family.get(named[0])
+            family = {x: f for x, f in family.items() if x not in named}
+            family.update({n: n.rsplit("/", 1)[0] if "/" in n else old for n in new})
             continue
         for name in c.categories:
-            if name not in categories:
+            if name not in family:
                 problem(i, c, "categories", f"{name!r} is not a workforce category at this point")
+        families = set(family.values())
         for name in (*c.families, *c.except_families):
             if name not in families:
                 problem(i, c, "families" if name in c.families else "except_families", f"{name!r} is no category's family")

@@ -28,6 +28,10 @@ from planner.contract.scenario import WORKFORCE_CHANGES, Scenario
 from planner.inputs.workforce import category_family, has_workforce, workforce_change_issues
 
 NO_CAP = math.inf
+# Demand not met costs this times the loaded cost by default: contractors at about twice the loaded
+# cost, or the work not done. Priced below hire_cost + loaded_cost it would make the plan stop hiring
+# in the horizon's last quarter, where a hire's benefit beyond the horizon is not counted.
+UNDERSTAFFING_FACTOR = 3.0
 
 
 def employee_categories(org: Organisation) -> pd.Series:
@@ -36,7 +40,8 @@ def employee_categories(org: Organisation) -> pd.Series:
     e = org.employees[["employee_id", "role_id"]].merge(org.roles[["role_id", "family", "level"]], on="role_id", how="left")
     grade = e["family"].astype(str) + "/" + e["level"].astype("Int64").astype(str)
     out = e["role_id"].where(e["role_id"].isin(categories), grade.where(grade.isin(categories)))
-    return pd.Series(out.to_numpy(dtype=object), index=e["employee_id"].to_numpy(), name="category").where(lambda s: s.notna(), None)
+    return pd.Series(out.to_numpy(dtype=object), index=e["employee_id"].to_numpy(), name="category",
+                     dtype=object).where(lambda s: s.notna(), None)
 
 
 @dataclass
@@ -50,6 +55,7 @@ class FixedFlows:
     training_spend: np.ndarray  # the succession plan's training spend started in each quarter (money units)
     seats_used: dict[str, np.ndarray]  # intervention -> starts the succession plan books per quarter
     hipos: pd.DataFrame  # high potentials today: category, fte, leave_quarter (None = no known departure)
+    successions: np.ndarray  # (from category, to category, quarter): the successors in both flows above
 
 
 @dataclass
@@ -147,13 +153,19 @@ def _quarters(change, horizon: int) -> slice:
     return slice(min(change.from_quarter, horizon), end)
 
 
+def require_workforce(org: Organisation) -> None:
+    """Raise InputError naming workforce_costs when the organisation has no workforce tables."""
+    if not has_workforce(org):
+        raise InputError([Issue(table="workforce_costs", file=org.source, message="is missing from the dataset: a workforce "
+                                "plan needs it (one row per category: loaded cost, hire cost, ...); see the README's "
+                                "'The workforce plan'")])
+
+
 def build_workforce(org: Organisation, scenario: Scenario, fixed: FixedFlows) -> WorkforceInstance:
     """The workforce instance of ``org`` (the scenario's data changes applied) under ``scenario``, with
     the succession plan's ``fixed`` flows and the scenario's workforce changes applied. Raises InputError
     when the dataset has no workforce tables or a change names what does not exist."""
-    if not has_workforce(org):
-        raise InputError([Issue(table="workforce_costs", message="is missing: a workforce plan needs the workforce_costs "
-                                "table (one row per category: loaded cost, hire cost, ...); see the README's 'Workforce plan'")])
+    require_workforce(org)
     issues = workforce_change_issues(org, scenario)
     if issues:
         raise InputError(issues)
@@ -193,7 +205,7 @@ def build_workforce(org: Organisation, scenario: Scenario, fixed: FixedFlows) ->
         return costs[name].astype("float64").fillna(default).to_numpy()
 
     loaded = col("loaded_cost")
-    understaffing = np.where(costs["understaffing_cost"].isna(), 2 * loaded, costs["understaffing_cost"].astype("float64"))
+    understaffing = np.where(costs["understaffing_cost"].isna(), UNDERSTAFFING_FACTOR * loaded, costs["understaffing_cost"].astype("float64"))
     moves = _moves(org, idx)
     interventions = org.interventions.set_index("intervention_id")
     seats_left, windows = {}, {}
@@ -275,7 +287,8 @@ def _regroup(inst: WorkforceInstance, categories: list[str], families: list[str]
     weights; per-FTE costs and rates are averaged weighted by opening headcount (equally without any)."""
     W = weights
     opening = W @ inst.opening
-    heads = W * np.where(inst.opening > 0, inst.opening, 1.0)[None, :]
+    heads = W * inst.opening[None, :]
+    heads = np.where(heads.sum(axis=1, keepdims=True) > 0, heads, W)
     mix = heads / heads.sum(axis=1, keepdims=True)  # new x old: each new category's cost mix
 
     def add(a: np.ndarray) -> np.ndarray:
@@ -302,20 +315,33 @@ def _regroup(inst: WorkforceInstance, categories: list[str], families: list[str]
                 h["category"], h["fte"] = new, h["fte"] * W[new_i, old_i]
                 hipo_parts.append(h)
     fixed = replace(f, known_leavers=W @ f.known_leavers, succession_in=W @ f.succession_in, succession_out=W @ f.succession_out,
+                    successions=np.einsum("ai,ijt,bj->abt", W, f.successions, W),
                     hires=pd.concat(parts, ignore_index=True) if parts else hires.iloc[:0],
                     hipos=pd.concat(hipo_parts, ignore_index=True) if hipo_parts else hipos.iloc[:0])
     # moves: each old move becomes one per (new source, new target) pair its categories map to
     m = inst.moves
-    rows = []
+    groups: dict[tuple, list] = {}
     for k in range(len(m)):
         for s in np.flatnonzero(W[:, m.source[k]]):
             for t in np.flatnonzero(W[:, m.target[k]]):
                 if s == t:
                     continue
+                part = W[s, m.source[k]] * W[t, m.target[k]]
                 share_of = int(np.flatnonzero(W[:, m.share_of[k]])[0]) if m.share_of[k] != m.source[k] else int(s)
-                scale = W[s, m.source[k]]
-                rows.append((int(s), int(t), m.kind[k], m.cost[k], m.cap[k] * scale, m.share[k], share_of, m.intervention[k],
-                             m.duration[k], m.training_cost[k], m.attrition[k]))
+                base = inst.opening[m.share_of[k]] / opening[share_of] if opening[share_of] > 0 else 1.0
+                share = m.share[k] if np.isinf(m.share[k]) else m.share[k] * part * base
+                weight = inst.opening[m.source[k]] * inst.opening[m.target[k]]
+                groups.setdefault((int(s), int(t), m.kind[k], m.intervention[k]), []).append(
+                    (m.cost[k], m.cap[k] * part, share, share_of, m.duration[k], m.training_cost[k], m.attrition[k], weight))
+    rows = []
+    for (s, t, kind, intervention), found in groups.items():
+        cost, cap, share, share_of, duration, training, attrition, weight = (np.array(c) for c in zip(*found))
+        mix_k = weight / weight.sum() if weight.sum() > 0 else np.full(len(found), 1 / len(found))
+        on = int(share_of[0])
+        limit = sum(x if np.isinf(x) else x * (opening[j] / opening[on] if opening[on] > 0 else 1.0)
+                    for x, j in zip(share, share_of))
+        rows.append((s, t, kind, float(mix_k @ cost), float(cap.sum()), float(limit), on, intervention,
+                     int(duration[0]), float(training[0]), float(mix_k @ attrition)))
     cols = list(zip(*rows)) if rows else [[] for _ in range(11)]
     moves = Moves(np.array(cols[0], dtype=int), np.array(cols[1], dtype=int), list(cols[2]), np.array(cols[3], dtype=float),
                   np.array(cols[4], dtype=float), np.array(cols[5], dtype=float), np.array(cols[6], dtype=int), list(cols[7]),
@@ -379,6 +405,8 @@ def _clamp_fixed_outflows(inst: WorkforceInstance) -> None:
             scale = present[i] / out[i] if out[i] > 0 else 0.0
             f.known_leavers[i, t] *= scale
             f.succession_out[i, t] *= scale
+            f.succession_in[:, t] -= f.successions[i, :, t] * (1 - scale)
+            f.successions[i, :, t] *= scale
             inst.notes.append(f"{inst.categories[i]} in quarter {t}: fixed leavers and moves cut to the {present[i]:.2f} "
                               "FTE expected to be there after attrition")
         fixed_hires = f.hires[f.hires["quarter"] == t].groupby("category")["fte"].sum()

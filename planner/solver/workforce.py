@@ -25,10 +25,12 @@ from planner.contract.plan import Plan
 from planner.contract.scenario import Scenario, quarter_label
 from planner.contract.workforce import CategoryQuarter, Hire, Move, QuarterCost, SkillSupply, WorkforceKpis, WorkforcePlan
 from planner.evaluation import workforce as wf
-from planner.problem.workforce import WorkforceInstance, build_workforce
+from planner.inputs.files import workforce_fingerprint
+from planner.problem.workforce import WorkforceInstance, build_workforce, require_workforce
 from planner.solver.registry import Rule
 
-REDUNDANCY_TOLERANCE = 1e-6  # objective 'redundancies': the cost phase keeps redundancies within this (relative) of the least
+REDUNDANCY_TOLERANCE = 1e-7  # objective 'redundancies': the cost phase keeps redundancies within this (relative) of the least
+ZERO = 1e-6  # FTE: a solver value smaller than this is read as 0 (the checker forgives 1e-4)
 
 
 @dataclass
@@ -45,7 +47,7 @@ class WorkforceVars:
 
     def value(self, family: str, key) -> float:
         v = getattr(self, family)[key].solution_value()
-        return 0.0 if abs(v) < 1e-9 else float(v)
+        return 0.0 if abs(v) < ZERO else float(v)
 
 
 @dataclass
@@ -307,14 +309,18 @@ def solve_workforce_instance(inst: WorkforceInstance, scenario: Scenario, time_l
             solver.Add(redundancies <= least * (1 + REDUNDANCY_TOLERANCE) + REDUNDANCY_TOLERANCE, "fewest_redundancies")
     solver.SetTimeLimit(int(max(1.0, limit - (time.monotonic() - started)) * 1000))
     solver.Minimize(cost)
-    status = solver.Solve()
+    params = pywraplp.MPSolverParameters()
+    if inst.whole_heads:
+        params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, scenario.workforce.relative_gap_limit)
+    status = solver.Solve(params)
     seconds = time.monotonic() - started
     name = {pywraplp.Solver.OPTIMAL: "OPTIMAL", pywraplp.Solver.FEASIBLE: "FEASIBLE",
             pywraplp.Solver.INFEASIBLE: "INFEASIBLE"}.get(status, "NOT_SOLVED")
     settings = scenario.workforce.model_dump()
     if name not in ("OPTIMAL", "FEASIBLE"):
-        message = ("the workforce programme has no solution: " + "; ".join(inst.notes)) if name == "INFEASIBLE" else (
-            f"no workforce plan within {limit:g} s")
+        notes = "; ".join(inst.notes)
+        message = (f"the workforce programme has no solution{': ' + notes if notes else ''}" if name == "INFEASIBLE"
+                   else f"no workforce plan within {limit:g} s")
         return WorkforcePlan(kpis=_empty_kpis(name, inst.objective, seconds, inst.notes, message), settings=settings)
     solver_parts = {key: _value(expr) for key, expr in parts.items()}
     bound = solver.Objective().BestBound() if inst.whole_heads else solver.Objective().Value()
@@ -355,11 +361,11 @@ def read_workforce_plan(model: WorkforceModel, scenario: Scenario, status: str, 
                 redundancies=v.value("redundancies", (i, t)), closing=closing, demand=float(inst.demand[i, t]),
                 overstaffing=v.value("overstaffing", (i, t)), short_time=v.value("short_time", (i, t)),
                 understaffing=v.value("understaffing", (i, t)), gap=float(inst.demand[i, t]) - closing))
-            if h > 1e-9:
+            if h > ZERO:
                 before = inst.demand[i, t - 1] if t > 0 else inst.opening[i]
                 growth = min(h, max(0.0, float(inst.demand[i, t] - before)))
                 for part, reason in ((growth, "growth"), (h - growth, "attrition backfill")):
-                    if part > 1e-9:
+                    if part > ZERO:
                         hires.append(Hire(quarter=t, label=label[t], category=c, fte=part, cost=part * inst.hire_cost[i],
                                           reason=reason, decide_by=t - int(inst.time_to_hire[i])))
             opening = closing
@@ -367,7 +373,7 @@ def read_workforce_plan(model: WorkforceModel, scenario: Scenario, status: str, 
         hires.append(Hire(quarter=int(q), label=label[int(q)], category=c, role_id=role, fte=float(fte), cost=float(cost),
                           reason="uncovered critical role", decide_by=int(q) - int(inst.time_to_hire[inst.index[c]])))
     for (k, t), fte in move_fte.items():
-        if fte > 1e-9:
+        if fte > ZERO:
             start = inst.move_starts(k, t)
             moves.append(Move(quarter=t, label=label[t], from_category=inst.categories[mv.source[k]],
                               to_category=inst.categories[mv.target[k]], kind=mv.kind[k], fte=fte,
@@ -446,8 +452,10 @@ def solve_workforce(org: Organisation, scenario: Scenario, plan: Plan | None = N
     the succession ``plan`` (its moves, hires of uncovered roles and training spend), checked: the
     checker's parts go into ``kpis.objective_parts``. Raises InputError for missing workforce tables
     or changes naming what does not exist."""
+    require_workforce(org)  # before the succession plan's flows, which read the categories
     inst = build_workforce(org, scenario, wf.succession_flows(org, scenario, plan))
     result = solve_workforce_instance(inst, scenario)
+    result.input_fingerprint = workforce_fingerprint(org, scenario)
     if result.has_solution:
         result.skills = [SkillSupply(label=quarter_label(scenario.start, int(r["quarter"])), **r)
                          for r in wf.skills_supply(org, scenario, plan).to_dict("records")]
