@@ -2,7 +2,8 @@
 out by hand, shared by the model's and the checker's soft-rule tests.
 
 Weights: training_spend 1, external_hire 1, ready_successor 1,000, candidate_quality 500,
-aspiration 300, early_development 10, change_slate 50, change_learning 20; bench depth 3.
+aspiration 300, early_development 10, change_slate 50, change_learning 20; bench depth 3; fair slates
+soft, 700 per missing person of group B (Ben).
 The plan: Ana first and Ben second on R-MGR (needed in quarter 4), Ana takes I-ADV in quarters
 0-1 (5,000) and is ready from quarter 2; R-CTRL (80,000) has no slate. Ben aspires to Finance.
 The baseline it re-plans had Ana alone on R-MGR, taking I-ADV from quarter 1.
@@ -25,17 +26,21 @@ EXPECTED_PARTS = dict(
     aspiration=-300.0,  # Ben on a Finance slate
     early_development=20.0,  # I-ADV ends in quarter 1: 2 quarters x 10
     stability=70.0,  # Ben came in (50), I-ADV moved from quarter 1 to 0 (20)
+    fairness_shortfall=700.0,  # soft, group B (Ben), 1 per slate at 700: R-MGR has Ben; R-CTRL (Ben eligible) has nobody
 )
 
 
 def parts_org():
     t = with_controller_tables()
     t["employees"][2]["aspirations"] = "Finance"
+    for row, group in zip(t["employees"], ("A", "A", "B")):  # Mia, Ana, Ben: the fairness attribute, an extra column
+        row["group"] = group
     return make_org(t)
 
 
 def parts_scenario():
-    return make_scenario(policy=dict(bench_depth=3), weights=dict(
+    return make_scenario(policy=dict(bench_depth=3, fairness=dict(attribute="group", group="B", mode="soft", price=700)),
+                         weights=dict(
         training_spend=1, external_hire=1, ready_successor=1_000, candidate_quality=500, aspiration=300,
         early_development=10, change_slate=50, change_learning=20))
 

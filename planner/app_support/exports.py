@@ -7,6 +7,7 @@ import io
 
 import pandas as pd
 
+from planner.analyses.fairness import slate_composition
 from planner.contract.domain import Organisation
 from planner.contract.tables import defuse_formulas
 from planner.contract.plan import Plan
@@ -15,14 +16,19 @@ from planner.app_support.people import development_table, kpi_table, slate_table
 
 
 def export_tables(plan: Plan, org: Organisation) -> dict[str, pd.DataFrame]:
-    """The plan's tables for people, by sheet name."""
-    return {
+    """The plan's tables for people, by sheet name; with a fair-slates setting (policy.fairness), the slate
+    composition by its attribute too, every count under 5 shown as "<5"."""
+    tables = {
         "Slates": slate_table(plan, org).assign(**{"Ready when needed": lambda d: d["Ready when needed"].map(
             {True: "Yes", False: "No"})}),
         "Development plan": development_table(plan, org),
         "KPIs": kpi_table(plan),
         "Uncovered roles": uncovered_roles(plan, org),
     }
+    fairness = ((plan.meta.scenario_settings or {}).get("policy") or {}).get("fairness")
+    if fairness and fairness.get("attribute") in org.employees.columns:
+        tables["Slate composition"] = slate_composition(plan, org, fairness["attribute"]).rename(columns={"role_id": "Role ID"})
+    return tables
 
 
 def excel_bytes(tables: dict[str, pd.DataFrame]) -> bytes:

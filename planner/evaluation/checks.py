@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from planner.contract.plan import readiness_category
 from planner.problem.eligibility import Ineligible, feeding_families, why_ineligible
+from planner.problem.fairness import fairness_targets, group_members, shortfall
 from planner.evaluation.replay import PlanContext, backfill_chains
 
 
@@ -318,6 +319,18 @@ def check_cascades(ctx: PlanContext) -> Iterator[str]:
         yield f"cascade step {dict(zip(key, step))} is missing from the plan"
 
 
+@hard_check
+def check_slate_fairness(ctx: PlanContext) -> Iterator[str]:
+    """Hard rule (policy.fairness with mode hard): each critical role's slate holds at least its target of
+    people of the fairness group (planner.problem.fairness). The words give no count of people."""
+    fairness = ctx.scenario.policy.fairness
+    if fairness is None or fairness.mode != "hard":
+        return
+    targets = fairness_targets(ctx.org, ctx.scenario)
+    for role in sorted(shortfall(ctx.slates, targets, group_members(ctx.org, ctx.scenario))):
+        yield f"the {role} slate holds fewer people of the fairness group than its target (policy.fairness)"
+
+
 HARD_CHECKS: tuple[Check, ...] = (
     check_learning_records,
     check_intervention_once,
@@ -336,4 +349,5 @@ HARD_CHECKS: tuple[Check, ...] = (
     check_locks,
     check_readiness,
     check_cascades,
+    check_slate_fairness,
 )

@@ -11,6 +11,7 @@ import pandas as pd
 from planner.problem.scoring import (aspiration_pairs, candidate_quality, expected_hire_cost, loss_share, need_quarter,
                                      rank_factor)
 from planner.evaluation.replay import PlanContext, stability_cost
+from planner.problem.fairness import fairness_targets, group_members, shortfall
 
 
 # ------------------------------------------------------------------------------------------
@@ -78,15 +79,28 @@ def part_stability(ctx: PlanContext, slates: pd.DataFrame) -> float:
     return stability_cost(ctx.scenario, slates, ctx.learning, ctx.baseline)
 
 
+def part_fairness_shortfall(ctx: PlanContext, slates: pd.DataFrame) -> float:
+    """Soft rule (policy.fairness with mode soft): policy.fairness.price per person of the fairness group a
+    slate lacks against its target (money units per missing person)."""
+    fairness = ctx.scenario.policy.fairness
+    if fairness is None or fairness.mode != "soft":
+        return 0.0
+    missing = shortfall(slates, fairness_targets(ctx.org, ctx.scenario), group_members(ctx.org, ctx.scenario))
+    return fairness.price * float(sum(missing.values()))
+
+
 OBJECTIVE_PARTS: tuple[Part, ...] = (
     part_training_spend, part_external_hire, part_ready_successors, part_candidate_quality, part_aspiration,
-    part_early_development, part_stability,
+    part_early_development, part_stability, part_fairness_shortfall,
 )
 
 
 # The objective's money terms; the rest are tie-breaks, which the search orders only among plans of
-# (nearly) the least money cost, and which no money bound covers.
-MONEY_PARTS = ("training_spend", "external_hire", "stability")
+# (nearly) the least money cost, and which no money bound covers. The fairness price is money the
+# organisation puts on each missing person, like a re-planning change: the money phase weighs it against
+# training and hiring, and the money bound covers it (a relaxation that leaves it out stays valid, as
+# the price is never negative).
+MONEY_PARTS = ("training_spend", "external_hire", "stability", "fairness_shortfall")
 
 
 def money_of(parts: dict[str, float]) -> float:

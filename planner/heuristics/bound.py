@@ -9,7 +9,8 @@ max_slates_per_employee, and backfill cascades (a role whose incumbent becomes f
 role needed earlier only counts successors who can be ready by then). It drops, each of which only
 removes options or a cost that is never negative: integrality, seats, learning hours, start windows
 beyond the chains of :mod:`~planner.problem.candidates`, the per-quarter budget, prerequisites on other
-skills, ranks filling without gaps, pins, vetoes, locks, the stability and early-development costs.
+skills, ranks filling without gaps, pins, vetoes, locks, the fair-slates rule (policy.fairness: hard, it
+only removes plans; soft, its price is never negative), the stability and early-development costs.
 A first successor who is not ready today costs at least their pair's ``dev_cost``; readiness on ranks
 2+ is free when reachable (one course can prepare a person for several slates; only their first-rank
 slate is theirs alone). Under ``weights.attrition_aware`` a role's external-hire saving is credited in
@@ -88,6 +89,21 @@ def shortlist(table: CandidateTable, pool: Pool, per_rank: int, training_spend: 
     values[:, 0] = pool.base[:, 0] + np.maximum(0.0, pool.cover + pool.ready_bonus[:, 0] - training_spend * pool.dev)
     picked, _ = _best_per_role(table.role[pool.rows], values, per_rank, len(table.role_ids))
     return pool.rows[picked]
+
+
+def group_shortlist(table: CandidateTable, in_group: np.ndarray, per_role: int) -> np.ndarray:
+    """Table rows of each role's ``per_role`` best candidates of the fairness group (``in_group``: per
+    employee of the table), by the readiness ranking's order (smallest gap today, then quality): kept in
+    the restricted model besides the shortlist, so that it can meet each slate's fairness target
+    (planner.problem.fairness, whose targets are at most bench_depth <= per_role)."""
+    rows = np.flatnonzero(in_group[table.employee])
+    if not len(rows):
+        return rows
+    rows = rows[np.lexsort((-table.quality[rows], table.gap[rows], table.role[rows]))]
+    roles = table.role[rows]
+    first = np.r_[0, np.flatnonzero(np.diff(roles)) + 1]
+    position = np.arange(len(rows)) - np.repeat(first, np.diff(np.r_[first, len(rows)]))
+    return np.sort(rows[position < per_role])
 
 
 class _LinearProgram:

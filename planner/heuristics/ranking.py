@@ -11,7 +11,9 @@
    nothing for the role.
 
 Pins are placed first (eligible ones), vetoed pairs are skipped and locked interventions are booked
-up front. The
+up front. With policy.fairness, each slate also seats the people of the group that
+planner.problem.fairness.fairness_assignment names for it (their slates are reserved from the start),
+in their ranked place or in the last free ranks. The
 optimiser starts from this plan (a complete hint) and never returns a worse one.
 Pure Python and pandas: no solver.
 """
@@ -27,6 +29,7 @@ import pandas as pd
 
 from planner.contract.domain import Organisation
 from planner.problem.candidates import CandidateTable, candidate_table
+from planner.problem.fairness import fairness_assignment
 from planner.problem.instance import Problem, build_problem, startable
 from planner.contract.scenario import Scenario
 
@@ -138,6 +141,10 @@ def greedy_slates(org: Organisation, scenario: Scenario, need: dict[str, int], r
     first: set[str] = set()
     count: dict[str, int] = defaultdict(int)
     pinned: dict[str, dict[int, str]] = defaultdict(dict)
+    reserved = fairness_assignment(org, scenario)  # empty without policy.fairness
+    for people in reserved.values():  # their slates are spoken for from the start
+        for e in people:
+            count[e] += 1
     for pin in scenario.pins:
         if eligible(pin.employee_id, pin.role_id):  # an ineligible pin is the optimiser's to report
             pinned[pin.role_id][pin.rank or 0] = pin.employee_id
@@ -145,10 +152,12 @@ def greedy_slates(org: Organisation, scenario: Scenario, need: dict[str, int], r
     for r in roles["role_id"]:
         chosen: dict[int, str] = {k: e for k, e in pinned[r].items() if k}
         floating = [e for k, e in pinned[r].items() if not k]
-        for e in itertools.chain(floating, (e for e in ranked.get(r, ()) if e not in floating)):
-            if len(chosen) >= depth:
-                break
-            if e in chosen.values() or count[e] >= cap:
+        mine = [e for e in reserved.get(r, ()) if e not in pinned[r].values()]  # fair slates: seated in any case
+        for e in itertools.chain(floating, (e for e in ranked.get(r, ()) if e not in floating), mine):
+            waiting = sum(x not in chosen.values() for x in mine)
+            if len(chosen) >= depth or (e not in mine and len(chosen) + waiting >= depth):
+                continue
+            if e in chosen.values() or (e not in mine and count[e] >= cap):
                 continue
             k = next(k for k in range(1, depth + 1) if k not in chosen)
             if k == 1 and e in first:
@@ -157,7 +166,8 @@ def greedy_slates(org: Organisation, scenario: Scenario, need: dict[str, int], r
         for k in sorted(chosen):
             e = chosen[k]
             slates.append((e, r, k))
-            count[e] += 1
+            if e not in mine:
+                count[e] += 1
             if k == 1:
                 first.add(e)
     return slates

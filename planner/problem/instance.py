@@ -25,6 +25,7 @@ import pandas as pd
 from planner.contract.domain import Organisation
 from planner.contract.scenario import Scenario
 from planner.problem.scoring import aspiration_pairs, candidate_quality, need_quarter
+from planner.problem.fairness import fairness_targets, group_members
 
 Target = tuple[str, int]  # (skill_id, level)
 
@@ -62,6 +63,8 @@ class Problem:
     possible_needs: dict[str, list[int]] = field(default_factory=dict)  # role -> quarters its effective need can take
     baseline_slates: set[tuple[str, str, int]] = field(default_factory=set)  # (employee, role, rank) of a baseline plan
     baseline_starts: set[tuple[str, str, int]] = field(default_factory=set)  # (employee, intervention, quarter)
+    fairness_targets: dict[str, int] = field(default_factory=dict)  # critical role -> people of the fairness group it needs
+    fairness_group: frozenset[str] = frozenset()  # employee_ids of the fairness group (planner.problem.fairness)
     _starts_by_skill: dict | None = field(default=None, init=False, repr=False)
 
     def level_now(self, employee: str, skill: str) -> int:
@@ -282,6 +285,8 @@ def build_problem(org: Organisation, scenario: Scenario, baseline=None, prune: b
         flight_risk=org.employees.set_index("employee_id")["flight_risk"].astype(float).to_dict(),
     )
     _cascades(problem, org)
+    if scenario.policy.fairness is not None:
+        problem.fairness_targets, problem.fairness_group = fairness_targets(org, scenario), group_members(org, scenario)
     if baseline is not None:
         problem.baseline_slates = {(s.employee_id, s.role_id, s.rank) for s in baseline.slates}
         problem.baseline_starts = {(a.employee_id, a.intervention_id, a.start_quarter) for a in baseline.learning}

@@ -69,6 +69,8 @@ HARD_RULES: tuple[Rule, ...] = (
     Rule("Locked interventions booked at their quarter", "hard", checks.check_locks, rules.locks, unit="starts", override=True),
     Rule("Successor ready by the effective need quarter (backfill cascades)", "hard", checks.check_cascades, rules.cascades,
          unit="quarter"),
+    Rule("Each slate holds its target of people of the fairness group (policy.fairness, hard)", "hard",
+         checks.check_slate_fairness, rules.slate_fairness, unit="people per slate"),
 )
 
 STRUCTURAL_RULES: tuple[Rule, ...] = (
@@ -96,6 +98,8 @@ SOFT_RULES: tuple[Rule, ...] = (
          unit="money units per quarter"),
     Rule("Changes against the baseline plan (re-planning)", "soft", parts.part_stability, rules.stability,
          unit="money units per changed decision"),
+    Rule("Price of people of the fairness group missing from slates (policy.fairness, soft)", "soft",
+         parts.part_fairness_shortfall, rules.fairness_shortfall, unit="money units per missing person"),
 )
 
 REGISTRY: tuple[Rule, ...] = HARD_RULES + STRUCTURAL_RULES + SOFT_RULES

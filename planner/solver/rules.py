@@ -252,6 +252,30 @@ def cascades(ctx: BuildContext) -> int:
     return 0
 
 
+def _group_entries(ctx: BuildContext) -> dict[str, list]:
+    """Critical role -> slate variables of its candidates in the fairness group (planner.problem.fairness)."""
+    group = ctx.problem.fairness_group
+    on: dict[str, list] = defaultdict(list)
+    for (e, r, k), var in ctx.vars.slate_entries():
+        if e in group:
+            on[r].append(var)
+    return on
+
+
+def slate_fairness(ctx: BuildContext) -> int:
+    """Hard rule (policy.fairness with mode hard): each critical role's slate holds at least its target of
+    people of the fairness group: min_per_slate, or as many as are eligible for the slate when fewer are
+    (planner.problem.fairness.fairness_targets) (people per slate)."""
+    fairness = ctx.problem.scenario.policy.fairness
+    if fairness is None or fairness.mode != "hard":
+        return 0
+    on = _group_entries(ctx)
+    for r, target in ctx.problem.fairness_targets.items():
+        if target > 0:
+            ctx.model.add(_sum(on.get(r, [])) >= target).with_name(f"fairness[{r}]")
+    return 0
+
+
 # ------------------------------------------------------------------------------------------
 # Soft rules (objective terms, hundredths of a money unit)
 # ------------------------------------------------------------------------------------------
@@ -351,3 +375,20 @@ def stability(ctx: BuildContext) -> cp_model.LinearExpr:
     terms += [w_learn * var for (e, i, t), var in v.starts() if (e, i) not in base_learning]  # added
     return sum(terms)
 
+
+def fairness_shortfall(ctx: BuildContext) -> cp_model.LinearExpr:
+    """Soft rule (policy.fairness with mode soft): policy.fairness.price for each person of the fairness
+    group a slate lacks against its target (planner.problem.fairness.fairness_targets); a money term,
+    like the re-planning changes (money units per missing person)."""
+    p = ctx.problem
+    fairness = p.scenario.policy.fairness
+    if fairness is None or fairness.mode != "soft":
+        return 0
+    on = _group_entries(ctx)
+    missing = []
+    for r, target in p.fairness_targets.items():
+        if target > 0:
+            short = ctx.model.new_int_var(0, target, f"fairness_shortfall[{r}]")
+            ctx.model.add_max_equality(short, [0, target - _sum(on.get(r, []))])
+            missing.append(short)
+    return _money(fairness.price) * _sum(missing)
