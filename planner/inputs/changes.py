@@ -167,6 +167,9 @@ def _employee(tb: _Tables, c: EmployeeChange) -> None:
         emp.loc[at, "learning_hours_per_quarter"] = c.learning_hours_per_quarter
     if c.open_to_move is not None:
         emp.loc[at, "open_to_move"] = c.open_to_move
+    for rating in ("performance", "potential"):
+        if getattr(c, rating) is not None:
+            emp.loc[at, rating] = getattr(c, rating)
     skills = tb.t["employee_skills"]
     for skill, level in c.skills.items():
         if not tb.exists("skills", "skill_id", skill, f"skills.{skill}"):

@@ -18,11 +18,12 @@ from planner.evaluation.parts import MONEY_PARTS, money_of
 from planner.evaluation.report import check_plan, evaluate
 from planner.contract.domain import Organisation
 from planner.inputs.files import input_fingerprint
-from planner.heuristics.bound import lp_bound, money_bound, price_pool, shortlist
+from planner.heuristics.bound import group_shortlist, lp_bound, money_bound, price_pool, shortlist
 from planner.solver.build import build_model
 from planner.problem.candidates import candidate_table
+from planner.problem.fairness import group_mask
 from planner.problem.instance import build_problem
-from planner.solver.warmstart import cover_more
+from planner.solver.warmstart import baseline_start, cover_more
 from planner.contract.plan import LEARNING_COLUMNS, CascadeStep, Kpis, LearningAssignment, Plan, PlanMeta, SlateEntry
 from planner.contract.scenario import Scenario
 from planner.problem.scoring import OBJECTIVE_SCALE, effective_need, has_tie_breaks, money_only
@@ -98,8 +99,9 @@ def solver_parts(solver: cp_model.CpSolver, built) -> dict[str, float]:
 def _restricted_problem(org: Organisation, scenario: Scenario, table, baseline):
     """The large-instance method's problem: each role's shortlist (planner.heuristics.bound.shortlist), the
     readiness-ranking baseline's slates (ranked from the whole table, so it is the same baseline as
-    the exact method's), eligible pins and the re-planned baseline's slates. Returns it with the
-    baseline's slates; its pairs carry their ``dev_cost`` bound.
+    the exact method's), eligible pins, the re-planned baseline's slates and, with policy.fairness, each
+    role's best candidates of the fairness group (planner.heuristics.bound.group_shortlist). Returns it
+    with the baseline's slates; its pairs carry their ``dev_cost`` bound.
 
     Pins, locks and their prerequisites are all in it, and any other decision can be left out, so
     when it is infeasible (conflicting overrides) the full problem is too."""
@@ -130,6 +132,9 @@ def _restricted_problem(org: Organisation, scenario: Scenario, table, baseline):
     wanted += [(s.employee_id, s.role_id) for s in baseline.slates] if baseline is not None else []
     pool = price_pool(table, scenario, pool_size=_pool_size(scenario))
     rows = np.union1d(shortlist(table, pool, scenario.solver.shortlist_per_rank, scenario.weights.training_spend), rows_of(wanted))
+    if scenario.policy.fairness is not None:  # every slate's fairness target stays within reach
+        per_role = scenario.policy.bench_depth * scenario.solver.shortlist_per_rank + len(scenario.vetoes)
+        rows = np.union1d(rows, group_shortlist(table, group_mask(org, scenario), per_role))
     problem = build_problem(org, scenario, baseline, pairs=table.frame(rows))
     problem.pairs["dev_cost"] = table.dev_cost[rows]  # the same order: build_problem keeps the given pairs'
     return problem, slates
@@ -210,6 +215,7 @@ class _Solve:
         self.problem = None
         self.large = False
         self.meta: Optional[PlanMeta] = None
+        self.hint: Optional[_Start] = None  # what the search is hinted with, when not the start plan
 
     @contextmanager
     def phase(self, name: str):
@@ -262,11 +268,18 @@ class _Solve:
         """The search's start: the readiness ranking, or on a large organisation the ranking with more
         roles covered (planner.solver.warmstart, within the first 30% of the time limit) when that is
         cheaper; with the money bound of the relaxations over every pair there (CP-SAT's own covers
-        only the shortlist): planner.heuristics.bound's lp_bound, and money_bound with seats."""
+        only the shortlist): planner.heuristics.bound's lp_bound, and money_bound with seats. When
+        re-planning, the baseline plan's decisions that still hold (planner.solver.warmstart.baseline_start)
+        are the search's hint, and its start when they pass the checker and cost less."""
         slates, starts = ranking
         t0 = time.monotonic()
         start = _Start(slates, starts, self.decided(slates, starts, "FEASIBLE"), "the readiness-ranking baseline")
         self.reserve = 0.2 + 2.0 * (time.monotonic() - t0)  # the answer's plan and, at worst, a check of the start's
+        kept = baseline_start(self.problem, self.scenario)
+        if kept is not None:
+            self.hint = _Start(*kept, self.decided(*kept, "FEASIBLE"), "the baseline plan, adapted to the changes")
+            if _cheaper(self.hint.plan, start.plan) and check_plan(self.org, self.scenario, self.hint.plan).ok:
+                start = self.hint
         if not self.large:
             return start, None
         cover_until = self.started + 0.3 * (self.deadline - self.started)
@@ -286,9 +299,10 @@ class _Solve:
         money cost is within solver.tie_break_money_tolerance of the first phase's."""
         config, model = self.scenario.solver, built.model
         money = sum(built.objective_parts[k] for k in MONEY_PARTS if k in built.objective_parts)
-        first = {e: r for e, r, k in start.slates if k == 1}
-        built.vars.hint(model, set(start.starts), set(start.slates),
-                        {(s.employee_id, s.role_id): s.ready_quarter for s in start.plan.slates if s.ready_quarter is not None},
+        hint = self.hint or start  # the adapted baseline even where it breaks a rule (a hint is a preference, not a constraint)
+        first = {e: r for e, r, k in hint.slates if k == 1}
+        built.vars.hint(model, set(hint.starts), set(hint.slates),
+                        {(s.employee_id, s.role_id): s.ready_quarter for s in hint.plan.slates if s.ready_quarter is not None},
                         effective_need(self.problem.need, self.problem.incumbent_of, first))
         ties = has_tie_breaks(self.scenario)
         share = 0.8 if ties else 1.0  # of the wall clock and of the deterministic time, for the money phase

@@ -8,6 +8,9 @@ their development cost bound: for each, a one-person CP-SAT model (the model's o
 that pair alone) finds the cheapest development that makes them ready in time within the budget,
 seats and hours the plan leaves, and the first that succeeds takes rank 1 (the others move down a
 rank). Incumbents of critical roles are left out, so no backfill cascade moves a need date.
+
+When re-planning, :func:`baseline_start` is the other start: the baseline plan's decisions as far
+as they still hold after the scenario's changes, which is most of the new plan.
 """
 
 from __future__ import annotations
@@ -178,3 +181,48 @@ def cover_more(org: Organisation, scenario: Scenario, problem: Problem,
 
     Past ``deadline`` (a time.monotonic() value) it tries no more roles and returns what it has."""
     return _Cover(org, scenario, problem, slates, starts, tries_per_role, time_limit, deadline).run()
+
+
+def baseline_start(problem: Problem, scenario: Scenario) -> tuple[list, list] | None:
+    """Re-planning: (slates, starts) of the baseline plan (``problem.baseline_slates`` / ``baseline_starts``)
+    as far as they still hold, for the search to start from; None without a baseline.
+
+    Slates: the baseline's entries that are still eligible pairs and not vetoed, ranks closed up, each
+    pin put at its rank (or at the end) and the slate cut to bench_depth; a person who would then be
+    first on two slates stays first where they were first before and leaves the other slate. Starts:
+    the baseline's that are still possible starts, and the locks (in place of the same person's
+    start of that intervention). The result may still break a rule (the budget after a lock, say):
+    the caller checks it, and the search still starts from the readiness ranking when it does."""
+    if not problem.baseline_slates and not problem.baseline_starts:
+        return None
+    eligible = set(zip(problem.pairs["employee_id"], problem.pairs["role_id"]))
+    vetoed = {(v.employee_id, v.role_id) for v in scenario.vetoes}
+    depth = scenario.policy.bench_depth
+    slate: dict[str, list[str]] = defaultdict(list)
+    for e, r, _ in sorted(problem.baseline_slates, key=lambda s: (s[1], s[2])):
+        if r in problem.need and (e, r) in eligible and (e, r) not in vetoed:
+            slate[r].append(e)
+    for pin in scenario.pins:
+        people = [e for e in slate[pin.role_id] if e != pin.employee_id]
+        people.insert(len(people) if pin.rank is None else pin.rank - 1, pin.employee_id)
+        slate[pin.role_id] = people[:depth]
+    was_first = {(e, r) for e, r, k in problem.baseline_slates if k == 1}
+    while True:
+        firsts: dict[str, list[str]] = defaultdict(list)
+        for r, people in slate.items():
+            if people:
+                firsts[people[0]].append(r)
+        clash = next(((e, roles) for e, roles in sorted(firsts.items()) if len(roles) > 1), None)
+        if clash is None:
+            break
+        e, roles = clash
+        keep = next((r for r in sorted(roles) if (e, r) in was_first), sorted(roles)[0])
+        for r in roles:
+            if r != keep:
+                slate[r].remove(e)
+    slates = [(e, r, k) for r, people in slate.items() for k, e in enumerate(people, start=1)]
+    locked = {(lock.employee_id, lock.intervention_id): lock.start_quarter for lock in scenario.locks}
+    starts = [(e, i, t) for e, i, t in sorted(problem.baseline_starts)
+              if (e, i) not in locked and t in problem.starts.get((e, i), ())]
+    starts += [(e, i, t) for (e, i), t in sorted(locked.items())]
+    return slates, starts
