@@ -25,7 +25,7 @@ from planner.contract.scenario import Scenario, load_scenario, recorded_scenario
 from planner.store import PlanStore, StoreError
 from planner.inputs.loading import (check_scenario, load, load_dataset, organisation_from_records, scenario_organisation,
                                     validate)
-from planner.workflow import Destination, Outcome, SolveRun, plan_workforce, solve, solve_check_save
+from planner.workflow import Destination, Outcome, SolveRun, plan_workforce, reuse_plan, solve, solve_check_save
 from planner.version import __version__  # noqa: F401 - planner.__version__
 
 # The rest of the API, imported on first use (PEP 562) so that ``import planner`` stays light:
@@ -70,12 +70,30 @@ _ON_FIRST_USE = {
     "explain_slates": ("planner.analyses.explain", "explain_slates"),
     "explain_uncovered": ("planner.analyses.explain", "explain_uncovered"),
     "marginal_value_of_money": ("planner.analyses.explain", "marginal_value_of_money"),
+    "fairness_price": ("planner.analyses.fairness", "fairness_price"),
+    "slate_composition": ("planner.analyses.fairness", "slate_composition"),
+    "compare_composition": ("planner.analyses.fairness", "compare_composition"),
+    "ratings_sensitivity": ("planner.analyses.fairness", "ratings_sensitivity"),
+    "masked_count": ("planner.problem.fairness", "masked"),
+    "SlateFairness": ("planner.contract.scenario", "SlateFairness"),
     "simulate_attrition": ("planner.analyses.attrition", "simulate"),
     "coverage_probability": ("planner.analyses.attrition", "coverage_probability"),
     "parse_range": ("planner.analyses.frontier", "parse_range"),
     "save_frontier": ("planner.analyses.frontier", "save_frontier"),
     "load_frontiers": ("planner.analyses.frontier", "load_frontiers"),
     "input_fingerprint": ("planner.inputs.files", "input_fingerprint"),
+    "workforce_fingerprint": ("planner.inputs.files", "workforce_fingerprint"),
+    # talent review: the 9-box, changes priced by a re-plan, the delta against the endorsed plan, outliers
+    "nine_box": ("planner.analyses.review", "nine_box"),
+    "RatingMove": ("planner.analyses.review", "RatingMove"),
+    "PinChange": ("planner.analyses.review", "PinChange"),
+    "VetoChange": ("planner.analyses.review", "VetoChange"),
+    "LockChange": ("planner.analyses.review", "LockChange"),
+    "PricedEffect": ("planner.analyses.review", "PricedEffect"),
+    "price_change": ("planner.analyses.review", "price_change"),
+    "effect_of": ("planner.analyses.review", "effect_of"),
+    "against_endorsed": ("planner.analyses.review", "against_endorsed"),
+    "review_outliers": ("planner.analyses.review", "outliers"),
 }
 
 __all__ = [
@@ -84,7 +102,7 @@ __all__ = [
     "Scenario", "SolveRun", "solve_check_save",
     "check", "check_scenario", "compare", "load", "load_dataset", "load_scenario", "organisation_from_records", "read_plan",
     "recorded_scenario",
-    "scenario_organisation", "solve", "sweep", "validate", "write_plan", "plan_workforce",
+    "scenario_organisation", "solve", "sweep", "validate", "write_plan", "plan_workforce", "reuse_plan",
     *_ON_FIRST_USE,
 ]
 

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 SCENARIOS = ROOT / "scenarios"
 SAMPLE = ROOT / "data" / "sample"
-PAGES = ["organisation", "scenario", "solve", "plan", "compare", "export"]
+PAGES = ["organisation", "scenario", "solve", "plan", "workforce", "compare", "export"]
 FAST = 5.0  # seconds of (deterministic) search: enough for a feasible, checked plan of the sample
 
 

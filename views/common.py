@@ -23,6 +23,8 @@ PAGES = {
     "scenario": "views/scenario.py",
     "solve": "views/solve.py",
     "plan": "views/plan.py",
+    "review": "views/review.py",
+    "workforce": "views/workforce.py",
     "compare": "views/compare.py",
     "export": "views/export.py",
 }
@@ -38,6 +40,7 @@ def init_session() -> None:
         ss.workspace = str(workspace)
     ss.setdefault("scenario_path", str(BASELINE.resolve()))
     ss.setdefault("plan_name", None)
+    ss.setdefault("workforce_plan_name", None)
 
 
 def workspace() -> Path:
@@ -76,7 +79,7 @@ def load_dataset(path: str):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _load_plan(root: str, name: str, created: str, fingerprint: str) -> planner.Plan:
+def _load_plan(root: str, name: str, created: str, fingerprint: str, folder: str) -> planner.Plan:
     return planner.PlanStore(root).load(name)
 
 
@@ -101,8 +104,10 @@ def plans() -> pd.DataFrame:
 
 
 def load_plan(name: str) -> planner.Plan:
+    """The saved plan ``name``, cached by its folder too: a plan saved again under its name (with its
+    workforce part, say) keeps its creation time and fingerprint but gets a new folder."""
     row = plans().set_index("name").loc[name]
-    return _load_plan(str(workspace()), name, row["created"], row["fingerprint"])
+    return _load_plan(str(workspace()), name, row["created"], row["fingerprint"], store().path(name).name)
 
 
 def plan_label(row) -> str:

@@ -107,7 +107,8 @@ with left:
             draft["budget"]["per_quarter"] = None
         with st.expander("Slate policies"):
             cols = st.columns(2)
-            for i, (field, info) in enumerate(Policy.model_fields.items()):
+            numeric = [(f, info) for f, info in Policy.model_fields.items() if info.annotation is int]  # fairness: in the file
+            for i, (field, info) in enumerate(numeric):
                 lo, hi = support.field_limits(Policy, field)
                 draft["policy"][field] = cols[i % 2].number_input(
                     field.replace("_", " ").capitalize(), min_value=int(lo), max_value=None if hi is None else int(hi),

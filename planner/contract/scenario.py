@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Annotated, Literal, Optional, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_serializer,
+                      model_validator)
 
 from planner.contract.errors import InputError, Issue
 from planner.contract.paths import check_name
@@ -40,6 +41,41 @@ class Budget(_Strict):
     )
 
 
+class SlateFairness(_Strict):
+    """Fair slates: a group of people, named by an employee attribute (a column of the employees table) and
+    one of its values, gets at least ``min_per_slate`` places on each critical role's slate where the
+    organisation can provide them: the role's target is the smaller of ``min_per_slate`` and the number
+    of the group's people eligible for its slate (slate eligibility, leavers and vetoes included)."""
+
+    attribute: str = Field(min_length=1, description="Column of the employees table that holds the attribute, "
+                           "e.g. 'group' (an extra column the loader keeps) or 'location'.")
+    group: str = Field(min_length=1, description="The attribute's value whose people the rule is for, e.g. 'B' "
+                       "(compared as text, spaces trimmed).")
+    min_per_slate: int = Field(default=1, ge=1, description="People of the group each slate holds at least, where "
+                               "that many are eligible (fewer eligible: as many as there are).")
+    mode: Literal["hard", "soft"] = Field(default="hard", description="'hard': a rule every plan keeps. 'soft': each "
+                                          "missing person costs 'price' in the objective's money terms.")
+    price: float = Field(default=20_000.0, ge=0, description="Soft mode: money units per person of the group missing "
+                         "from a slate's target (part of the money cost, like change_slate).")
+
+    @field_validator("group", mode="before")
+    @classmethod
+    def _as_text(cls, v):
+        return str(v).strip() if isinstance(v, (str, int)) and not isinstance(v, bool) else v
+
+    def is_member(self, values) -> "list[bool]":
+        """Whether each attribute value (a column's values, any type) is the group's, compared as text."""
+        return [isinstance(v, (str, int, float)) and not (isinstance(v, float) and v != v) and _text(v) == self.group
+                for v in values]
+
+
+def _text(v) -> str:
+    """An attribute value as text: '2' for 2 and for 2.0 (a spreadsheet's number), trimmed."""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
 class Policy(_Strict):
     bench_depth: int = Field(default=3, ge=1, le=10, description="Successors ranked on each critical role's slate, at most.")
     max_level_jump: int = Field(
@@ -52,6 +88,24 @@ class Policy(_Strict):
         "(0: no demotions onto slates; lateral moves are always allowed).",
     )
     max_slates_per_employee: int = Field(default=2, ge=1, description="Slates one employee may sit on, at most.")
+    fairness: Optional[SlateFairness] = Field(
+        default=None, description="Fair slates: each critical role's slate holds at least min_per_slate people of one "
+        "group of an employee attribute, where the organisation can provide them; null = no such rule.")
+
+    @model_serializer(mode="wrap")
+    def _fairness_only_when_set(self, handler):
+        """Without the setting, a policy dumps as it did before it existed (so fingerprints of older plans hold)."""
+        data = handler(self)
+        if self.fairness is None and isinstance(data, dict):
+            data.pop("fairness", None)
+        return data
+
+    @model_validator(mode="after")
+    def _fairness_fits_the_bench(self) -> "Policy":
+        if self.fairness is not None and self.fairness.min_per_slate > self.bench_depth:
+            raise ValueError(f"fairness.min_per_slate ({self.fairness.min_per_slate}) is above bench_depth "
+                             f"({self.bench_depth}): a slate cannot hold that many")
+        return self
 
 
 class Weights(_Strict):
@@ -204,13 +258,15 @@ class NewIntervention(_Strict):
 
 
 class EmployeeChange(_Strict):
-    """An employee's skill levels, learning hours or openness to move change."""
+    """An employee's skill levels, learning hours, openness to move or ratings (a 9-box move) change."""
 
     type: Literal["employee"]
     employee_id: str = Field(description="The employee.")
     skills: dict[str, int] = Field(default_factory=dict, description="skill_id -> new level (0-5).")
     learning_hours_per_quarter: Optional[float] = Field(default=None, ge=0, description="New learning hours per quarter.")
     open_to_move: Optional[bool] = Field(default=None, description="New openness to move.")
+    performance: Optional[int] = Field(default=None, ge=1, le=5, description="New performance rating (1-5).")
+    potential: Optional[int] = Field(default=None, ge=1, le=3, description="New potential rating (1-3).")
 
 
 class PolicyChange(_Strict):
@@ -302,7 +358,9 @@ class WorkforceSettings(_Strict):
     overstaffing_total_cap: Optional[float] = Field(
         default=None, ge=0, description="Most FTE above demand in any one quarter, summed over every category; null = no cap.")
     time_limit_seconds: float = Field(default=20.0, gt=0, description="Wall-clock seconds the workforce solve may take "
-                                      "(whole heads only; the linear programme takes well under a second on the sample).")
+                                      "(whole heads only; the linear programme takes about a second on the sample).")
+    relative_gap_limit: float = Field(default=0.005, ge=0, description="Whole heads only: stop when the cost is within "
+                                      "this share of the programme's bound (0.005 = 0.5%).")
 
 
 Change = Annotated[

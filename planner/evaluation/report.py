@@ -120,6 +120,8 @@ def _part_mismatches(recomputed: dict[str, float], reported: dict[str, float], s
     out = []
     for key, value in recomputed.items():
         got = reported.get(key)
+        if got is None and abs(value) <= tolerance:
+            continue  # a part the plan predates (policy.fairness's), worth nothing here
         if got is None:
             out.append(f"objective part {key}: {source} gives none, recomputed {value:.2f}")
         elif value > got + tolerance or (key not in READINESS_PARTS and value < got - tolerance):

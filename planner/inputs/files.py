@@ -40,6 +40,7 @@ import pandas as pd
 from openpyxl.utils.cell import get_column_letter
 
 from planner.contract.domain import TABLES, Organisation
+from planner.contract.scenario import WORKFORCE_CHANGES
 from planner.contract.errors import InputError, Issue
 from planner.contract.paths import check_file_output, write_folder
 from planner.contract.tables import FORMATS, restore_formulas, write_table, write_workbook
@@ -461,30 +462,65 @@ def write_dataset(
     return path
 
 
+# What only the workforce plan reads: its tables and two employee columns. The succession plan's
+# fingerprint leaves them out, so that a workforce what-if can reuse the baseline's succession plan
+# and a plan saved before these existed keeps its fingerprint.
+WORKFORCE_ONLY = {"workforce_costs": None, "workforce_demand": None, "workforce_moves": None, "workforce_supply": None,
+                  "employees": ("fte", "retirement_quarter")}
+
+
+def _table_digest(digest, org: Organisation, name: str, columns: list[str]) -> None:
+    spec = TABLES[name]
+    df = org.table(name)
+    df = pd.DataFrame(columns=columns) if df is None else df[columns].sort_values(list(spec.key))
+    digest.update(f"# {name}\n".encode())
+    digest.update(df.to_csv(index=False, lineterminator="\n").encode())
+
+
 def dataset_fingerprint(org: Organisation) -> str:
-    """SHA-256 of the tables as canonical CSV (contract columns, rows sorted by key).
+    """SHA-256 of the tables the succession plan reads, as canonical CSV (contract columns, rows sorted
+    by key): every table and column but the workforce plan's own (``WORKFORCE_ONLY``).
 
     The same data gives the same fingerprint whichever files it was read from; a missing optional
     table counts as an empty one.
     """
     digest = hashlib.sha256()
     for name, spec in TABLES.items():
-        columns = list(spec.row_model.model_fields)
-        df = org.table(name)
-        df = pd.DataFrame(columns=columns) if df is None else df[columns].sort_values(list(spec.key))
-        digest.update(f"# {name}\n".encode())
-        digest.update(df.to_csv(index=False, lineterminator="\n").encode())
+        if name in WORKFORCE_ONLY and WORKFORCE_ONLY[name] is None:
+            continue
+        skip = WORKFORCE_ONLY.get(name) or ()
+        _table_digest(digest, org, name, [c for c in spec.row_model.model_fields if c not in skip])
     return digest.hexdigest()
 
 
 def input_fingerprint(org: Organisation, scenario) -> str:
-    """SHA-256 of what defines the problem: the tables (:func:`dataset_fingerprint`) and the scenario's
-    settings other than its name, description, dataset path, ``extends``, solver settings and the
-    overrides' rationales, which change how a plan is found or explained, not which plans are valid
-    or what they cost. ``planner check`` compares it with the plan's own. It guards against mistakes
-    and naive edits, not against forgery: anyone can recompute it."""
+    """SHA-256 of what defines the succession problem: the tables (:func:`dataset_fingerprint`) and the
+    scenario's settings other than its name, description, dataset path, ``extends``, solver settings,
+    the overrides' rationales (which change how a plan is found or explained, not which plans are valid
+    or what they cost) and the workforce settings and changes (:func:`workforce_fingerprint`).
+    ``planner check`` compares it with the plan's own. It guards against mistakes and naive edits, not
+    against forgery: anyone can recompute it."""
     rationale = {"__all__": {"rationale"}}
     settings = scenario.model_dump(exclude={"dataset": True, "name": True, "description": True, "extends": True,
-                                            "solver": True, "pins": rationale, "vetoes": rationale, "locks": rationale})
+                                            "solver": True, "workforce": True, "pins": rationale, "vetoes": rationale,
+                                            "locks": rationale})
+    settings["changes"] = [c for c in settings["changes"] if c["type"] not in WORKFORCE_CHANGES]
     payload = dataset_fingerprint(org) + json.dumps(settings, sort_keys=True, default=str)
+    fairness = scenario.policy.fairness
+    if fairness is not None and fairness.attribute in org.employees.columns:  # the group's column (often an extra one)
+        payload += org.employees[["employee_id", fairness.attribute]].astype(str).sort_values("employee_id").to_csv(index=False)
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def workforce_fingerprint(org: Organisation, scenario) -> str:
+    """SHA-256 of what defines a workforce plan besides its succession plan's inputs: the workforce
+    tables and columns, the workforce settings (but its time and gap limits) and the workforce changes,
+    with :func:`input_fingerprint` (the succession plan it joins)."""
+    digest = hashlib.sha256(input_fingerprint(org, scenario).encode())
+    for name, columns in WORKFORCE_ONLY.items():
+        fields = list(TABLES[name].row_model.model_fields)
+        _table_digest(digest, org, name, fields if columns is None else [*TABLES[name].key, *columns])
+    settings = {"workforce": scenario.workforce.model_dump(exclude={"time_limit_seconds", "relative_gap_limit"}),
+                "changes": [c.model_dump() for c in scenario.changes if c.type in WORKFORCE_CHANGES]}
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    return digest.hexdigest()

@@ -29,12 +29,15 @@ def load_dataset(path: str | Path) -> Organisation:
 def check_scenario(org: Organisation, scenario: Scenario) -> list[Issue]:
     """Problems that only show when a dataset meets a scenario: a vacancy beyond the horizon, a pin,
     veto or lock naming someone or something that does not exist, a workforce change naming a
-    category or family that does not exist (or needing workforce tables the dataset lacks)."""
+    category or family that does not exist (or needing workforce tables the dataset lacks), a fairness
+    attribute the employees table lacks."""
     from planner.inputs.changes import check_overrides
     from planner.inputs.checks import check_against_scenario
+    from planner.inputs.fairness import fairness_issues
     from planner.inputs.workforce import workforce_change_issues
 
-    return check_against_scenario(org, scenario) + check_overrides(org, scenario) + workforce_change_issues(org, scenario)
+    return (check_against_scenario(org, scenario) + check_overrides(org, scenario) + workforce_change_issues(org, scenario)
+            + fairness_issues(org, scenario))
 
 
 def scenario_organisation(scenario: Scenario, base: Optional[Organisation] = None) -> Organisation:
