@@ -748,8 +748,9 @@ def workforce_tables(frames: Mapping[str, pd.DataFrame], seed: int, horizon_quar
     change): a category per family and grade with people; loaded cost rising 35% a grade; demand that
     grows in Technology and shrinks in Operations; promotions up each ladder (at most 8% of a grade a
     quarter), lateral moves where family_moves allow, retraining from Operations into Technology through
-    a Technology course, downgrades in Operations (half of those downgraded leave instead); 6% of
-    grade-4+ people retiring in the horizon and 8% part-timers. Adds ``fte`` and ``retirement_quarter``
+    a Technology course, downgrades in Operations (half of those downgraded leave instead); a quarter
+    of the grade-3+ people rated potential 1 (late in their careers) retiring in the horizon, and 8%
+    part-timers. Adds ``fte`` and ``retirement_quarter``
     to a copy of employees."""
     rng = np.random.default_rng(seed + 7_919)
     roles, emp = frames["roles"], frames["employees"].copy()
@@ -757,7 +758,8 @@ def workforce_tables(frames: Mapping[str, pd.DataFrame], seed: int, horizon_quar
     family_of = dict(zip(roles["role_id"], roles["family"]))
     grades = emp["role_id"].map(grade_of).to_numpy()
     emp["fte"] = np.where(rng.random(len(emp)) < 0.08, rng.choice([0.5, 0.6, 0.8], len(emp)), 1.0)
-    retiring = (grades >= 4) & (rng.random(len(emp)) < 0.06)
+    potential = emp["potential"].to_numpy()
+    retiring = (grades >= 3) & (potential == 1) & (rng.random(len(emp)) < 0.25)
     emp["retirement_quarter"] = pd.array(np.where(retiring, rng.integers(1, horizon_quarters, len(emp)), -1), dtype="Int64")
     emp.loc[~retiring, "retirement_quarter"] = pd.NA
     heads = emp.assign(family=emp["role_id"].map(family_of), grade=grades).groupby(["family", "grade"])["fte"].sum()
