@@ -25,6 +25,7 @@ pages = {
         st.Page(common.PAGES["solve"], title="Solve", icon=":material/play_circle:", default=True),
         st.Page(common.PAGES["plan"], title="Plan", icon=":material/assignment_ind:"),
         st.Page(common.PAGES["review"], title="Talent review", icon=":material/reviews:"),
+        st.Page(common.PAGES["careers"], title="Career paths", icon=":material/route:"),
         st.Page(common.PAGES["workforce"], title="Workforce", icon=":material/diversity_3:"),
         st.Page(common.PAGES["compare"], title="Compare", icon=":material/compare_arrows:"),
         st.Page(common.PAGES["export"], title="Export", icon=":material/download:"),

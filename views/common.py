@@ -24,6 +24,7 @@ PAGES = {
     "solve": "views/solve.py",
     "plan": "views/plan.py",
     "review": "views/review.py",
+    "careers": "views/careers.py",
     "workforce": "views/workforce.py",
     "compare": "views/compare.py",
     "export": "views/export.py",
