@@ -87,6 +87,7 @@ _ON_FIRST_USE = {
     "fairness_price": ("planner.analyses.fairness", "fairness_price"),
     "slate_composition": ("planner.analyses.fairness", "slate_composition"),
     "compare_composition": ("planner.analyses.fairness", "compare_composition"),
+    "plans_composition": ("planner.analyses.fairness", "plans_composition"),
     "ratings_sensitivity": ("planner.analyses.fairness", "ratings_sensitivity"),
     "masked_count": ("planner.problem.fairness", "masked"),
     "SlateFairness": ("planner.contract.scenario", "SlateFairness"),

@@ -253,3 +253,40 @@ def test_cli_fairness_prints_the_price(tmp_path):
     assert "<5" in result.output
     refused = CliRunner().invoke(app, ["fairness", str(tmp_path / "plain.yaml")])
     assert refused.exit_code == 2 and "sets no policy.fairness" in refused.output
+
+
+def test_planner_compare_and_the_compare_page_show_the_composition_masked(tmp_path, monkeypatch):
+    """Plans of a scenario with policy.fairness compare with their slate composition, every count masked."""
+    from streamlit.testing.v1 import AppTest
+    from typer.testing import CliRunner
+
+    import planner
+    from planner.cli import app
+    from planner.inputs.files import write_dataset
+
+    write_dataset(grouped_org(), tmp_path / "data")
+    (tmp_path / "fair.yaml").write_text("name: fair\ndataset: data\nhorizon_quarters: 8\nbudget: {total: 5000}\n"
+                                        "policy: {bench_depth: 1, fairness: {attribute: group, group: B}}\n")
+    (tmp_path / "cut.yaml").write_text("name: cut\nextends: fair.yaml\nchanges: [{type: budget, scale: 0}]\n")
+    workspace = tmp_path / "ws"
+    for name in ("fair", "cut"):
+        solved = CliRunner().invoke(app, ["solve", str(tmp_path / f"{name}.yaml"), "--method", "greedy", "-q",
+                                          "--workspace", str(workspace), "--name", name])
+        assert solved.exit_code == 0, solved.output
+    result = CliRunner().invoke(app, ["compare", "fair", "cut", "--workspace", str(workspace)])
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    shown = flat[flat.index("Slate entries by the fairness attribute"):]
+    assert "<5" in shown and "fair" in shown and "cut" in shown
+    table = planner.plans_composition([planner.PlanStore(workspace).load(n) for n in ("fair", "cut")], labels=["fair", "cut"])
+    assert set(table["value"]) >= {"A", "B"} and set(table["fair"]) == {"<5"}
+    assert planner.plans_composition([planner.solve(make_scenario(), grouped_org(), method="greedy")] * 2) is None
+
+    monkeypatch.setenv("PLANNER_WORKSPACE", str(workspace))
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.run()
+    at.switch_page("views/compare.py").run()
+    assert not at.exception
+    frames = [df.value for df in at.dataframe]
+    composition = next(f for f in frames if "value" in f.columns and "fair" in f.columns)
+    assert set(composition["fair"]) == {"<5"}

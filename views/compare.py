@@ -116,6 +116,17 @@ if comparison is not None:
         }), hide_index=True, width="stretch", key="compare-learning",
             column_config={f"Cost change ({support.MONEY})": st.column_config.NumberColumn(format="%+,.0f")})
 
+    try:
+        composition = planner.plans_composition(plans, labels=comparison.plans)
+    except planner.InputError as exc:
+        st.caption(f"Slate composition not shown: {exc.issues[0]}")
+    else:
+        if composition is not None:
+            st.subheader("Slate composition")
+            st.caption("Slate entries over all slates by the fairness attribute of the plans' scenario; a count under "
+                       "5 people is shown as <5, and no differences are shown (they would reveal masked counts).")
+            st.dataframe(composition, hide_index=True, width="stretch", key="compare-composition")
+
     st.subheader("Spend")
     spend_chart(comparison.spend_by_quarter, ["quarter", "label"], "label", comparison.plans,
                 "Training spend by quarter", "Quarter (calendar)", "compare-spend-quarter")

@@ -150,6 +150,23 @@ def compare_composition(plans: list[Plan], org: Organisation, attribute: Optiona
     return table.reset_index().rename(columns={attribute: "value"})
 
 
+def plans_composition(plans: list[Plan], labels: Optional[list[str]] = None) -> Optional[pd.DataFrame]:
+    """:func:`compare_composition` of plans whose scenario sets policy.fairness, with the organisation
+    read from the first such plan's dataset and scenario as recorded (what ``planner compare`` and the
+    app's Compare page show); None when no plan sets it. Raises InputError when that dataset can no
+    longer be read as the plan recorded it."""
+    from planner.contract.scenario import recorded_scenario
+    from planner.inputs.loading import scenario_organisation
+
+    fair = [p for p in plans if ((p.meta.scenario_settings or {}).get("policy") or {}).get("fairness")]
+    if not fair:
+        return None
+    scenario = recorded_scenario(fair[0].meta.scenario_settings, f"plan of scenario '{fair[0].meta.scenario}'",
+                                 dataset=fair[0].meta.dataset)
+    return compare_composition(plans, scenario_organisation(scenario), attribute=scenario.policy.fairness.attribute,
+                               labels=labels)
+
+
 def ratings_sensitivity(scenario: Scenario, org: Organisation, group: str, attribute: Optional[str] = None,
                         shift: int = 1, method: str = "cp-sat") -> list[SlateChange]:
     """The slates that change when the potential ratings of one group (employees whose ``attribute``, by

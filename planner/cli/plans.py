@@ -14,7 +14,7 @@ import planner
 from planner.cli.common import (EXIT_BAD_INPUT, FORCE, WORKSPACE, app, console, err, fail, fail_input, find_plan, open_store,
                                 output_file, output_folder, plan_inputs, writing)
 from planner import InputError
-from planner.cli.render import money, render, summary, workforce_gaps, workforce_summary
+from planner.cli.render import composition_table, money, render, summary, workforce_gaps, workforce_summary
 
 
 plans_app = typer.Typer(help="List, show, delete and recover the plans saved in a workspace.", no_args_is_help=True)
@@ -118,6 +118,13 @@ def compare(
     diff = planner.compare(loaded, labels=plans)
     for table in render(diff):
         console.print(table)
+    try:
+        composition = planner.plans_composition(loaded, labels=plans)
+    except InputError as exc:
+        console.print(f"Slate composition not shown: {escape(str(exc.issues[0]))}")
+    else:
+        if composition is not None:
+            console.print(composition_table(composition, "Slate entries by the fairness attribute, all slates (under 5: <5)"))
     if csv:
         with writing(csv):
             diff.write_csv(csv, force=force)
