@@ -351,3 +351,29 @@ def test_the_career_paths_page(sample, tmp_path, monkeypatch):
     assert saved is not None and saved.revision == 1 and saved.items[0].status == "in_progress"
     assert saved.notes[0].text == "Mentoring started."
     assert any("lock" in str(v) for df in at.dataframe for v in df.value.get("Feeds the re-plan as", []))
+
+
+def test_saved_development_plans_become_a_replan_scenario(tmp_path):
+    """Every IDP saved in the workspace feeds one new scenario extending the plan's own: finished courses
+    raise levels, ones in progress are locked; it loads, solves and passes the checker."""
+    from planner.app_support.careers import save_replan_scenario
+    from planner.contract.idp import saved_idps
+
+    org, scenario = planner.load(BASELINE)
+    plan = planner.solve(scenario, org, method="greedy")
+    people = sorted({a.employee_id for a in plan.learning})[:2]
+    for person, status in zip(people, ("done", "in_progress")):
+        made = development_plan(plan, "greedy", org, person)
+        made.items[0].status = status
+        save_idp(tmp_path, made)
+    assert [i.employee_id for i in saved_idps(tmp_path)] == people
+    path, issues, feed = save_replan_scenario(tmp_path, BASELINE, scenario, org, "baseline-development-updates")
+    assert issues == [] and path == tmp_path / "scenarios" / "baseline-development-updates.yaml"
+    assert [c.employee_id for c in feed.changes] == people[:1] and [lk.employee_id for lk in feed.locks] == people[1:]
+    org_next, nxt = planner.load(path)
+    assert nxt.extends and [c.employee_id for c in nxt.changes if c.type == "employee"] == people[:1]
+    assert [(lk.employee_id, lk.intervention_id) for lk in nxt.locks] == [(feed.locks[0].employee_id, feed.locks[0].intervention_id)]
+    replanned = planner.solve(nxt, org_next, method="greedy")
+    assert planner.check(org_next, nxt, replanned).ok
+    again, issues, _ = save_replan_scenario(tmp_path, BASELINE, scenario, org, "baseline-development-updates")
+    assert again is None and "already exists" in issues[0].message  # never over an existing file

@@ -5,6 +5,7 @@ individual development plan: statuses, check-in notes, save, and what it feeds i
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import plotly.express as px
 import plotly.graph_objects as go
@@ -189,3 +190,20 @@ with tabs[2]:
                        "their start, and dropped ones free their seats.")
         else:
             st.dataframe(table, hide_index=True, width="stretch", key="careers-feed")
+            base_file = Path(meta.scenario_file) if meta.scenario_file else None
+            if base_file is None or not base_file.is_file():
+                st.caption("The plan records no scenario file to extend, so a re-plan scenario cannot be saved from here.")
+            else:
+                new_name = st.text_input("Re-plan scenario name", value=f"{meta.scenario}-development-updates",
+                                         key="careers-replan-name", help="A new scenario in the workspace that extends "
+                                         "the plan's scenario with what every saved development plan feeds (not only "
+                                         "this person's); solve it on the Solve page.")
+                if st.button("Save as a re-plan scenario", key="careers-replan-save"):
+                    path, issues, fed = careers.save_replan_scenario(common.workspace(), base_file, scenario, org, new_name)
+                    if path is None:
+                        for issue in issues:
+                            st.error(str(issue))
+                    else:
+                        st.session_state.scenario_path = str(path)
+                        st.success(f"Saved **{path.name}** ({len(fed.changes)} change(s), {len(fed.locks)} lock(s) from "
+                                   "the saved development plans) and made it the current scenario: solve it on the Solve page.")

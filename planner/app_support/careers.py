@@ -10,9 +10,11 @@ import pandas as pd
 
 from planner.analyses.careers import CareerPath, ReplanFeed, RoleInReach, development_plan
 from planner.contract.domain import Organisation
-from planner.contract.idp import IndividualDevelopmentPlan, load_idp, now
+from planner.contract.idp import IndividualDevelopmentPlan, load_idp, now, saved_idps
 from planner.contract.plan import Plan
-from planner.contract.scenario import quarter_label
+from planner.contract.errors import Issue
+from planner.contract.idp import IdpError
+from planner.contract.scenario import Scenario, quarter_label
 from planner.app_support.people import quarter_start
 
 STATUS_LABELS = {"planned": "Planned", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
@@ -102,3 +104,24 @@ def feed_table(feed: ReplanFeed, org: Organisation, start: str) -> pd.DataFrame:
              for lk in feed.locks]
     rows += [{"Feeds the re-plan as": "left out", "What": n} for n in feed.notes]
     return pd.DataFrame(rows, columns=["Feeds the re-plan as", "What"])
+
+
+def save_replan_scenario(workspace: Path, base_file: Path, scenario: Scenario, org: Organisation, name: str
+                         ) -> tuple[Optional[Path], list[Issue], ReplanFeed]:
+    """A new scenario in ``workspace``/scenarios that extends ``base_file`` with what every development
+    plan saved in the workspace feeds into the next re-plan (finished courses' levels, locks of the ones
+    in progress): written and validated like the Scenario page's (planner.app_support.drafts)."""
+    from planner.analyses.careers import replan_feed
+    from planner.app_support.drafts import save_scenario, scenario_document
+
+    try:
+        feed = replan_feed(saved_idps(workspace), org, scenario)
+    except IdpError as exc:
+        return None, [Issue(table="idp", message=str(exc))], ReplanFeed()
+    folder = workspace / "scenarios"
+    doc = scenario_document(name, f"{scenario.name} with the statuses of the saved development plans", base_file,
+                            folder / f"{name}.yaml", [c.model_dump(exclude_none=True, exclude_defaults=True) | {"type": c.type}
+                                                      for c in feed.changes],
+                            [], [], [lock.model_dump() for lock in feed.locks])
+    path, issues = save_scenario(doc, folder)
+    return path, issues, feed

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Literal, Optional
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -136,6 +136,16 @@ def load_idp(workspace: str | Path, employee_id: str) -> Optional[IndividualDeve
     if idp.employee_id != employee_id:
         raise IdpError(f"{path} holds the development plan of {idp.employee_id!r}, not {employee_id!r}")
     return idp
+
+
+def saved_idps(workspace: str | Path) -> list[IndividualDevelopmentPlan]:
+    """Every development plan saved in ``workspace``, by employee ID; IdpError for a file in the IDP
+    folder that is not one (it is never skipped unseen: the next re-plan would miss it)."""
+    folder = Path(workspace) / FOLDER
+    if not folder.is_dir():
+        return []
+    found = [load_idp(workspace, unquote(f.stem)) for f in sorted(folder.glob("*.json")) if not f.name.startswith(".")]
+    return sorted((i for i in found if i is not None), key=lambda i: i.employee_id)
 
 
 @contextlib.contextmanager
