@@ -216,7 +216,7 @@ CASES: dict[str, Case] = {
         "org.xlsx", None, None, "sheet ' Family_Moves' (table 'family_moves') is hidden"),
     "column named twice in a CSV header": Case(broken(formats.repeat_csv_column("employees", "performance")),
                                                "employees.csv", 1, "performance",
-                                               "the header names column 'performance' 2 times (fields 6 and 13): keep one"),
+                                               "the header names column 'performance' 2 times (fields 6 and 15): keep one"),
     "column named twice, once with spaces": Case(broken(formats.repeat_csv_column("skills", "name", " name ")),
                                                  "skills.csv", 1, "name", "the header names column 'name' 2 times "
                                                  "(fields 2 and 4)"),
@@ -401,7 +401,7 @@ def test_a_table_of_junk_values_lists_each_problem_a_few_times(tmp_path):
         assert len(counted) <= len(listed) // MAX_ROWS_PER_PROBLEM, column
         assert all("have the same kind of problem" in i.message for i in counted)
     rows = (folder / "employees.csv").read_bytes().count(b"\n") - 1
-    assert rows > 50_000 and len(issues) < 1_000  # not one message per bad cell
+    assert rows > 40_000 and len(issues) < 1_000  # not one message per bad cell
 
 
 # ---- formula injection --------------------------------------------------------------------------

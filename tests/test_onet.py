@@ -124,7 +124,8 @@ def test_onet_organisation_validates_and_plans(skills_txt):
     args = dict(n_employees=150, seed=3, n_roles=24, horizon_quarters=8)
     frames = onet_organisation(skills_txt, OCCUPATIONS, **args)
     again = onet_organisation(skills_txt, OCCUPATIONS, **args)
-    for name in TABLES:
+    assert {name for name, spec in TABLES.items() if spec.required} <= set(frames)
+    for name in frames:
         assert list(frames[name].columns) == contract(name)
         pd.testing.assert_frame_equal(frames[name], again[name])  # same arguments, same tables
     org = build_organisation(frames, source="onet")

@@ -468,7 +468,7 @@ def onet_organisation(
         "intervention_effects": effects,
         "family_moves": _family_moves(roles),
     }
-    return {name: _contract(name, out[name]) for name in TABLES}
+    return {name: _contract(name, out[name]) for name in TABLES if name in out}
 
 
 def _vacancies(crit: np.ndarray, horizon_quarters: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
