@@ -267,13 +267,9 @@ def check_flow_balance(ctx: WorkforceContext) -> Iterator[str]:
 
 
 def _move_index(inst: WorkforceInstance, m) -> int | None:
-    idx = inst.index
-    for k in range(len(inst.moves)):
-        if (inst.moves.source[k] == idx.get(m["from_category"]) and inst.moves.target[k] == idx.get(m["to_category"])
-                and inst.moves.kind[k] == m["kind"]
-                and inst.moves.intervention[k] == (None if pd.isna(m["intervention_id"]) else m["intervention_id"])):
-            return k
-    return None
+    """The instance's index of a workforce_moves row of the plan (None: not an allowed move)."""
+    return inst.move_index(m["from_category"], m["to_category"], m["kind"],
+                           None if pd.isna(m["intervention_id"]) else m["intervention_id"])
 
 
 @workforce_check

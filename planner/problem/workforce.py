@@ -121,6 +121,16 @@ class WorkforceInstance:
         what moves out and redundancies may draw on (a (C,) array, given the opening headcounts)."""
         return opening * (1 - self.attrition[:, t]) - self.fixed.known_leavers[:, t] - self.fixed.succession_out[:, t]
 
+    def move_index(self, source: str, target: str, kind: str, intervention: Optional[str]) -> Optional[int]:
+        """The index of the allowed move from category ``source`` to ``target`` of ``kind`` through
+        ``intervention`` (None: through none), or None when there is no such move."""
+        idx, m = self.index, self.moves
+        for k in range(len(m)):
+            if (m.source[k] == idx.get(source) and m.target[k] == idx.get(target) and m.kind[k] == kind
+                    and m.intervention[k] == intervention):
+                return k
+        return None
+
     def move_starts(self, k: int, t: int) -> Optional[int]:
         """The quarter the enabling intervention of a move arriving in ``t`` starts; None when the move
         cannot arrive then (no intervention: ``t`` itself)."""

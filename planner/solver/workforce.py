@@ -402,9 +402,7 @@ def quarter_costs(inst: WorkforceInstance, plan: WorkforcePlan, label: list[str]
     for h in plan.hires:
         out[h.quarter]["hiring"] += h.cost
     for m in plan.moves:
-        k = next(k for k in range(len(inst.moves)) if inst.categories[inst.moves.source[k]] == m.from_category
-                 and inst.categories[inst.moves.target[k]] == m.to_category and inst.moves.kind[k] == m.kind
-                 and inst.moves.intervention[k] == m.intervention_id)
+        k = inst.move_index(m.from_category, m.to_category, m.kind, m.intervention_id)
         out[m.quarter]["moves"] += m.fte * inst.moves.cost[k]
         if m.start_quarter is not None and 0 <= m.start_quarter < T:
             out[m.start_quarter]["training"] += m.fte * inst.moves.training_cost[k]
